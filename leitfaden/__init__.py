@@ -1,0 +1,1 @@
+"""Leitfaden core: guides, store, rules and NLP helpers. Knows nothing of Rasa."""

@@ -1,0 +1,28 @@
+"""Configuration from the environment, with the embedded defaults of ``make run``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+def database_url() -> str:
+    """SQLAlchemy URL of the store: ``LEITFADEN_DATABASE_URL`` or the SQLite file in ``var/``."""
+    url = os.environ.get("LEITFADEN_DATABASE_URL", "").strip()
+    if url:
+        return url
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{VAR_DIR / 'leitfaden.db'}"
+
+
+def guidelines_dir() -> Path:
+    """Folder holding the guides (``LEITFADEN_GUIDELINES`` overrides, for trainers' drafts)."""
+    return Path(os.environ.get("LEITFADEN_GUIDELINES", PROJECT_ROOT / "guidelines"))
+
+
+def spacy_model_dir() -> Path:
+    """Where the project's German spaCy pipeline is saved and loaded from."""
+    return Path(os.environ.get("LEITFADEN_SPACY_MODEL", PROJECT_ROOT / "var" / "spacy-de"))
