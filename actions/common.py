@@ -1,0 +1,98 @@
+"""Shared glue for guide actions: wording from the guide, evidence, guide/step slots."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABCMeta, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from leitfaden.clock import today
+from leitfaden.guides import WordingError, library
+
+log = logging.getLogger(__name__)
+
+#: Rasa input channel name -> wording channel of the guide.
+KANAL_NACH_EINGANG = {"agent": "agent", "twilio_voice": "telefon"}
+
+#: Guide step the conversation starts in.
+START_SCHRITT = "3.000.1"
+
+
+def kanal(tracker: Tracker) -> str:
+    """Wording channel (``kunde``, ``agent``, ``telefon``) of the tracker's latest message."""
+    return KANAL_NACH_EINGANG.get(tracker.get_latest_input_channel() or "", "kunde")
+
+
+def guide_of(schritt_id: str) -> str:
+    """``3.000.4`` -> ``3.000``."""
+    return schritt_id.rsplit(".", 1)[0]
+
+
+class Sprecher:
+    """Says guide wording for one action run and remembers the step the bot ended in."""
+
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        self.dispatcher = dispatcher
+        self.tracker = tracker
+        self.kanal = kanal(tracker)
+        self.schritt: str = tracker.get_slot("guide_step") or START_SCHRITT
+        self.frage: str | None = None
+
+    def sage(self, schritt_id: str, key: str, **values: Any) -> None:
+        """Send wording ``key`` of step ``schritt_id`` (version in force today)."""
+        rendered = library().render(schritt_id, key, today(), self.kanal, values)
+        buttons = [{"title": k.titel, "payload": k.payload} for k in rendered.knoepfe]
+        self.dispatcher.utter_message(text=rendered.text, buttons=buttons,
+                                      leitfaden=rendered.evidence)
+        self.schritt = schritt_id
+
+    def sage_allgemein(self, key: str, **values: Any) -> None:
+        """Send a guide-level wording (digressions) without leaving the current step."""
+        self.sage(self.schritt, key, **values)
+
+    def step_events(self) -> list[EventType]:
+        """The contract slots ``guide`` and ``guide_step`` for where the bot is now."""
+        return [SlotSet("guide", guide_of(self.schritt)), SlotSet("guide_step", self.schritt)]
+
+
+class GuideAction(Action, metaclass=ABCMeta):
+    """One action of a guide step. Subclasses implement :meth:`handle`.
+
+    ``handle`` says what the step needs and returns ``(events, weiter)``: ``weiter`` is the
+    step the rules continue with right away, or ``None`` to wait for the caller. While waiting,
+    ``sprecher.frage`` names the open question (slot ``offene_frage``), so that the caller's
+    answer is routed by it even after a digression ("Bin ich mit einem Bot verbunden?").
+    """
+
+    @property
+    @abstractmethod
+    def action_name(self) -> str:
+        """The action's name in domain.yml (a class attribute in concrete actions)."""
+
+    def name(self) -> str:
+        return self.action_name
+
+    @abstractmethod
+    async def handle(self, sprecher: Sprecher, tracker: Tracker,
+                     domain: DomainDict) -> tuple[list[EventType], str | None]:
+        """Do the step's work; return events and the step to continue with (or None)."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        sprecher = Sprecher(dispatcher, tracker)
+        try:
+            events, weiter = await self.handle(sprecher, tracker, domain)
+        except WordingError:
+            log.exception("Leitfaden-Text fehlt in %s", self.name())
+            dispatcher.utter_message(
+                text="Für diesen Schritt liegt kein gültiger Leitfaden-Text vor. "
+                     "Bitte wenden Sie sich an die Leitung.")
+            return [SlotSet("weiter", None)]
+        frage = sprecher.frage if weiter is None else None
+        return [*events, *sprecher.step_events(), SlotSet("weiter", weiter),
+                SlotSet("offene_frage", frage)]

@@ -1,0 +1,103 @@
+"""GLF 3.000.6 Unterstützungsbedarf: where the caller lives, and the offers there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.common import GuideAction, Sprecher
+from actions.legitimation import KEINE_ANTWORT
+from actions.services import repository
+from leitfaden import offers
+from leitfaden.clock import today
+
+
+def _standort_aus(tracker: Tracker) -> str | None:
+    """Postcode or place from the latest message's entities, else from the answer's text."""
+    for entity in ("plz", "ort"):
+        value = next(tracker.get_latest_entity_values(entity), None)
+        if value:
+            return str(value)
+    message = tracker.latest_message or {}
+    if tracker.get_slot("requested_slot") != "standort":
+        return None
+    if (message.get("intent") or {}).get("name") in KEINE_ANTWORT:
+        return None
+    text = (message.get("text") or "").strip()
+    return text if text and not text.startswith("/") else None
+
+
+class ValidateUnterstuetzungForm(FormValidationAction):
+    """Finds the responsible Dienststelle for the postcode or place the caller gives."""
+
+    def name(self) -> str:
+        return "validate_unterstuetzung_form"
+
+    async def extract_standort(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> dict[str, Any]:
+        value = _standort_aus(tracker)
+        return {"standort": value} if value else {}
+
+    def validate_standort(self, value: Any, dispatcher: CollectingDispatcher,
+                          tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        eingabe = str(value).strip()[:80]
+        plz = eingabe if eingabe.isdigit() else None
+        dienststelle = offers.finde_dienststelle(repository(), plz=plz,
+                                                 ort=None if plz else eingabe)
+        if dienststelle is None:
+            Sprecher(dispatcher, tracker).sage("3.000.6", "standort_unbekannt", eingabe=eingabe)
+            return {"standort": None}
+        return {"standort": eingabe}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        return [*events, SlotSet("guide", "3.000"), SlotSet("guide_step", "3.000.6")]
+
+
+class ActionAskStandort(GuideAction):
+    """Asks for postcode or place."""
+
+    action_name = "action_ask_standort"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        sprecher.sage("3.000.6", "frage_standort")
+        return [], None
+
+
+class ActionUnterstuetzungAngebote(GuideAction):
+    """3.000.6: tell the offers of the responsible Dienststelle valid today (or the nearest)."""
+
+    action_name = "action_glf3000_unterstuetzung_angebote"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        standort = str(tracker.get_slot("standort") or "")
+        plz = standort if standort.isdigit() else None
+        art = tracker.get_slot("angebotsart")
+        ergebnis = offers.angebote_fuer(repository(), today(), plz=plz,
+                                        ort=None if plz else standort, art=art)
+        events: list[EventType] = [SlotSet("standort", None), SlotSet("angebote_genannt", True)]
+        dienststelle = ergebnis.dienststelle
+        if dienststelle is None:
+            sprecher.sage("3.000.6", "standort_unbekannt", eingabe=standort)
+            return events, "3.000.7"
+        if ergebnis.angebote:
+            sprecher.sage("3.000.6", "angebote", dienststelle=dienststelle.name,
+                          adresse=dienststelle.anschrift, anzahl=len(ergebnis.angebote))
+            for angebot in ergebnis.angebote:
+                sprecher.sage("3.000.6", "angebot", satz=offers.angebot_als_satz(angebot))
+            return events, "3.000.7"
+        sprecher.sage("3.000.6", "keine_angebote", dienststelle=dienststelle.name)
+        if ergebnis.alternative is not None and ergebnis.alternative_angebote:
+            alt = ergebnis.alternative
+            sprecher.sage("3.000.6", "alternative", dienststelle=alt.name, adresse=alt.anschrift)
+            for angebot in ergebnis.alternative_angebote:
+                sprecher.sage("3.000.6", "angebot", satz=offers.angebot_als_satz(angebot))
+        else:
+            sprecher.sage("3.000.6", "keine_alternative")
+        return events, "3.000.7"
