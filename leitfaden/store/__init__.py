@@ -1,0 +1,1 @@
+"""The Leitfaden data store: models, migrations, repository, demo data."""

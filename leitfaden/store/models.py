@@ -1,0 +1,334 @@
+"""SQLAlchemy models of the Leitfaden store (schema is created by the alembic migrations).
+
+Amounts are integer cents. Timestamps are stored as naive UTC. Enumerations are strings
+guarded by CHECK constraints so that SQLite and PostgreSQL behave alike. Integer ids are
+never reused (``sqlite_autoincrement``; sequences on PostgreSQL), so audit entries that
+name an object id stay unambiguous after deletes and demo resets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+from leitfaden.store.records import ANGEBOTSARTEN as ANGEBOTSART_LABELS
+from leitfaden.store.records import ANSPRUCH_STATUS, VOLLMACHT_UMFANG, ZAHLUNG_ARTEN
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+Base = declarative_base(metadata=metadata)
+
+
+def _in(spalte: str, werte: tuple[str, ...]) -> str:
+    """SQL text ``spalte IN ('a', 'b')`` for a CHECK constraint."""
+    return f"{spalte} IN ({', '.join(repr(w) for w in werte)})"
+
+
+ANGEBOTSARTEN = tuple(ANGEBOTSART_LABELS)
+
+
+class Kunde(Base):
+    """A customer (Kundin/Kunde) with personal data and the account on file."""
+
+    __tablename__ = "kunde"
+    __table_args__ = (
+        CheckConstraint("length(kundennummer) = 10", name="kundennummer_format"),
+        CheckConstraint("length(plz) = 5", name="plz_format"),
+        Index("ix_kunde_nachname_geburtsdatum", "nachname", "geburtsdatum"),
+    )
+
+    kundennummer = Column(String(10), primary_key=True)
+    vorname = Column(String(100), nullable=False)
+    nachname = Column(String(100), nullable=False)
+    geburtsdatum = Column(Date, nullable=False)
+    strasse = Column(String(200), nullable=True)
+    plz = Column(String(5), nullable=False)
+    ort = Column(String(100), nullable=False)
+    iban = Column(String(34), nullable=True)
+    schutzkennzeichen_m = Column(Boolean, nullable=False, default=False, server_default=false())
+    demo = Column(Boolean, nullable=False, default=False, server_default=false(), index=True)
+
+    ansprueche = relationship("Anspruch", back_populates="kunde", passive_deletes=True)
+    vollmachten = relationship("Vollmacht", back_populates="kunde", passive_deletes=True)
+
+
+class Anspruch(Base):
+    """A claim to Arbeitslosengeld. A customer without any row has no claim."""
+
+    __tablename__ = "anspruch"
+    __table_args__ = (
+        CheckConstraint(_in("status", ANSPRUCH_STATUS), name="status"),
+        CheckConstraint(
+            "tagessatz_cent IS NULL OR tagessatz_cent > 0", name="tagessatz_positiv"
+        ),
+        CheckConstraint(
+            "ende IS NULL OR beginn IS NULL OR ende >= beginn", name="ende_nach_beginn"
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    kundennummer = Column(
+        String(10), ForeignKey("kunde.kundennummer", ondelete="CASCADE"),
+        nullable=False, index=True,
+    )
+    status = Column(String(20), nullable=False)
+    beginn = Column(Date, nullable=True)
+    tagessatz_cent = Column(Integer, nullable=True)
+    entschieden_am = Column(Date, nullable=True)
+    ende = Column(Date, nullable=True)
+
+    kunde = relationship("Kunde", back_populates="ansprueche")
+
+
+class Vollmacht(Base):
+    """A power of attorney a representative holds for a customer."""
+
+    __tablename__ = "vollmacht"
+    __table_args__ = (
+        CheckConstraint(_in("umfang", VOLLMACHT_UMFANG), name="umfang"),
+        CheckConstraint(
+            "gueltig_bis IS NULL OR gueltig_bis >= gueltig_ab", name="gueltigkeit"
+        ),
+        UniqueConstraint(
+            "kundennummer", "vertreter_nachname", "vertreter_vorname",
+            "vertreter_geburtsdatum", "gueltig_ab", name="uq_vollmacht_vertreter",
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    kundennummer = Column(
+        String(10), ForeignKey("kunde.kundennummer", ondelete="CASCADE"),
+        nullable=False, index=True,
+    )
+    vertreter_vorname = Column(String(100), nullable=False)
+    vertreter_nachname = Column(String(100), nullable=False)
+    vertreter_geburtsdatum = Column(Date, nullable=False)
+    umfang = Column(String(20), nullable=False)
+    gueltig_ab = Column(Date, nullable=False)
+    gueltig_bis = Column(Date, nullable=True)
+
+    kunde = relationship("Kunde", back_populates="vollmachten")
+
+
+class Zahlung(Base):
+    """A payment in the ledger (Abschlag or regular monthly payment), in integer cents."""
+
+    __tablename__ = "zahlung"
+    __table_args__ = (
+        CheckConstraint(_in("art", ZAHLUNG_ARTEN), name="art"),
+        CheckConstraint("betrag_cent > 0", name="betrag_positiv"),
+        UniqueConstraint("referenz", name="uq_zahlung_referenz"),
+        Index("ix_zahlung_kunde_datum", "kundennummer", "datum"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    kundennummer = Column(
+        String(10), ForeignKey("kunde.kundennummer", ondelete="RESTRICT"), nullable=False
+    )
+    art = Column(String(20), nullable=False)
+    betrag_cent = Column(Integer, nullable=False)
+    datum = Column(Date, nullable=False)
+    status = Column(String(20), nullable=False)
+    referenz = Column(String(40), nullable=False)
+    iban = Column(String(34), nullable=True)
+    zeitraum_von = Column(Date, nullable=True)
+    zeitraum_bis = Column(Date, nullable=True)
+    grund = Column(Text, nullable=True)
+    erstellt_am = Column(DateTime, nullable=True)
+    erstellt_von = Column(String(100), nullable=True)
+
+
+class Gespraechsvermerk(Base):
+    """A contact note. ``kundennummer`` has no foreign key: notes outlive customer rows."""
+
+    __tablename__ = "gespraechsvermerk"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(100), nullable=False, index=True)
+    kundennummer = Column(String(10), nullable=True, index=True)
+    guide = Column(String(20), nullable=True)
+    guide_step = Column(String(20), nullable=True)
+    anliegen = Column(String(100), nullable=True)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, index=True)
+    created_by = Column(String(100), nullable=False)
+    demo = Column(Boolean, nullable=False, default=False, server_default=false())
+
+
+class Agentur(Base):
+    """A local Agentur für Arbeit."""
+
+    __tablename__ = "agentur"
+
+    id = Column(String(40), primary_key=True)
+    name = Column(String(200), nullable=False)
+    demo = Column(Boolean, nullable=False, default=False, server_default=false())
+
+    dienststellen = relationship("Dienststelle", back_populates="agentur")
+
+
+class Dienststelle(Base):
+    """An office of an Agentur, with coordinates for the "nearest office" look-up."""
+
+    __tablename__ = "dienststelle"
+    __table_args__ = (CheckConstraint("length(plz) = 5", name="plz_format"),)
+
+    id = Column(String(60), primary_key=True)
+    agentur_id = Column(
+        String(40), ForeignKey("agentur.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    name = Column(String(200), nullable=False)
+    strasse = Column(String(200), nullable=False)
+    plz = Column(String(5), nullable=False)
+    ort = Column(String(100), nullable=False)
+    telefon = Column(String(40), nullable=True)
+    lat = Column(Float, nullable=False)
+    lon = Column(Float, nullable=False)
+    demo = Column(Boolean, nullable=False, default=False, server_default=false())
+
+    agentur = relationship("Agentur", back_populates="dienststellen")
+    postleitzahlen = relationship("DienststellePlz", back_populates="dienststelle")
+    angebote = relationship("Unterstuetzungsangebot", back_populates="dienststelle")
+
+
+class DienststellePlz(Base):
+    """A postcode served by a Dienststelle; each postcode belongs to exactly one."""
+
+    __tablename__ = "dienststelle_plz"
+    __table_args__ = (CheckConstraint("length(plz) = 5", name="plz_format"),)
+
+    plz = Column(String(5), primary_key=True)
+    dienststelle_id = Column(
+        String(60), ForeignKey("dienststelle.id", ondelete="CASCADE"),
+        nullable=False, index=True,
+    )
+
+    dienststelle = relationship("Dienststelle", back_populates="postleitzahlen")
+
+
+class Unterstuetzungsangebot(Base):
+    """A local support offer for people who need help with the online services."""
+
+    __tablename__ = "unterstuetzungsangebot"
+    __table_args__ = (
+        CheckConstraint(_in("art", ANGEBOTSARTEN), name="art"),
+        CheckConstraint(
+            "gueltig_bis IS NULL OR gueltig_bis >= gueltig_ab", name="gueltigkeit"
+        ),
+        Index("ix_unterstuetzungsangebot_dienststelle_art", "dienststelle_id", "art"),
+    )
+
+    id = Column(String(80), primary_key=True)
+    dienststelle_id = Column(
+        String(60), ForeignKey("dienststelle.id", ondelete="RESTRICT"), nullable=False
+    )
+    art = Column(String(40), nullable=False)
+    titel = Column(String(200), nullable=False)
+    beschreibung = Column(Text, nullable=False)
+    ort_raum = Column(String(200), nullable=False)
+    termin_erforderlich = Column(Boolean, nullable=False, default=False, server_default=false())
+    buchung = Column(Text, nullable=True)
+    barrierefreiheit = Column(Text, nullable=True)
+    sprachen = Column(String(300), nullable=False, default="Deutsch")
+    kontakt_telefon = Column(String(40), nullable=True)
+    kontakt_email = Column(String(200), nullable=True)
+    gueltig_ab = Column(Date, nullable=False)
+    gueltig_bis = Column(Date, nullable=True)
+    geaendert_am = Column(DateTime, nullable=False)
+    demo = Column(Boolean, nullable=False, default=False, server_default=false())
+
+    dienststelle = relationship("Dienststelle", back_populates="angebote")
+    zeiten = relationship(
+        "AngebotsZeit",
+        back_populates="angebot",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(AngebotsZeit.wochentag, AngebotsZeit.von)",
+    )
+
+
+class AngebotsZeit(Base):
+    """One weekly slot of an offer: weekday 0 (Monday) to 6 (Sunday), from/to time."""
+
+    __tablename__ = "angebotszeit"
+    __table_args__ = (
+        CheckConstraint("wochentag BETWEEN 0 AND 6", name="wochentag"),
+        CheckConstraint("von < bis", name="von_vor_bis"),
+        UniqueConstraint("angebot_id", "wochentag", "von", name="uq_angebotszeit_slot"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    angebot_id = Column(
+        String(80), ForeignKey("unterstuetzungsangebot.id", ondelete="CASCADE"),
+        nullable=False, index=True,
+    )
+    wochentag = Column(Integer, nullable=False)
+    von = Column(Time, nullable=False)
+    bis = Column(Time, nullable=False)
+
+    angebot = relationship("Unterstuetzungsangebot", back_populates="zeiten")
+
+
+class AuditEintrag(Base):
+    """Append-only audit trail (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_eintrag"
+    __table_args__ = (
+        Index("ix_audit_eintrag_objekt", "objekt_typ", "objekt_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    zeitpunkt = Column(DateTime, nullable=False, index=True)
+    akteur = Column(String(100), nullable=False)
+    aktion = Column(String(60), nullable=False)
+    objekt_typ = Column(String(60), nullable=False)
+    objekt_id = Column(String(100), nullable=True)
+    details = Column(Text, nullable=False, default="{}")
+
+
+UTC = dt.timezone(dt.timedelta(0), "UTC")
+
+
+def utc_naiv(zeitpunkt: dt.datetime) -> dt.datetime:
+    """Convert a timestamp to naive UTC, the form stored in the database."""
+    if zeitpunkt.tzinfo is None:
+        return zeitpunkt
+    return zeitpunkt.astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_aware(zeitpunkt: dt.datetime | None) -> dt.datetime | None:
+    """Attach UTC to a naive timestamp read from the database."""
+    if zeitpunkt is None or zeitpunkt.tzinfo is not None:
+        return zeitpunkt
+    return zeitpunkt.replace(tzinfo=UTC)
