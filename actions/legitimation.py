@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from abc import abstractmethod
-
 import re
+from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker

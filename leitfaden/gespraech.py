@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 #: Intent of the caller's message -> concern (slot ``anliegen``), GLF 3.000.2.
 ANLIEGEN_NACH_INTENT: dict[str, str] = {

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from leitfaden.guides.loader import ENDE, GuideError, GuideIssue, load_guide_file
 from leitfaden.guides.model import Knopf, Leitfaden, Schritt, Textvariante
@@ -43,7 +44,7 @@ class GuideLibrary:
         for guide in self.guides:
             by_nummer.setdefault(guide.nummer, []).append(guide)
         for versions in by_nummer.values():
-            for older, newer in zip(versions, versions[1:]):
+            for older, newer in zip(versions, versions[1:], strict=False):
                 if older.gueltig_bis is None or older.gueltig_bis >= newer.gueltig_ab:
                     issues.append(GuideIssue(
                         newer.datei, 1, "gueltig_ab",
@@ -62,12 +63,13 @@ class GuideLibrary:
         self._by_nummer = by_nummer
 
     @classmethod
-    def load(cls, folder: Path) -> "GuideLibrary":
+    def load(cls, folder: Path) -> GuideLibrary:
         """Load every ``glf-*.yml`` under ``folder``; one :class:`GuideError` lists all issues."""
         guides, issues = [], []
         files = sorted(folder.rglob(GUIDE_GLOB))
         if not files:
-            raise GuideError([GuideIssue(str(folder), 0, "", "keine Leitfäden (glf-*.yml) gefunden")])
+            raise GuideError(
+                [GuideIssue(str(folder), 0, "", "keine Leitfäden (glf-*.yml) gefunden")])
         for path in files:
             try:
                 guides.append(load_guide_file(path, folder.parent))

@@ -288,7 +288,8 @@ def parse_guide(data: Any, datei: str) -> tuple[Leitfaden | None, list[GuideIssu
     c.unbekannte(data, GUIDE_KEYS, "")
     nummer = c.text(data, "leitfaden", "")
     if nummer and not NUMMER_RE.match(nummer):
-        c.add(data.line_of("leitfaden"), "leitfaden", f"'{nummer}' ist keine GLF-Nummer (z. B. 3.000)")
+        c.add(data.line_of("leitfaden"), "leitfaden",
+              f"'{nummer}' ist keine GLF-Nummer (z. B. 3.000)")
     titel = c.text(data, "titel", "")
     version = c.text(data, "version", "")
     weisung = c.text(data, "weisung", "")

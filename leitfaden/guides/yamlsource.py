@@ -53,7 +53,8 @@ def _build(node: yaml.Node, path: Path | str, constructor: yaml.SafeLoader) -> A
         for key_node, value_node in node.value:
             key = constructor.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise YamlSourceError(path, key_node.start_mark.line + 1, "Schlüssel muss Text sein")
+                raise YamlSourceError(
+                    path, key_node.start_mark.line + 1, "Schlüssel muss Text sein")
             key = str(key)
             if key in result:
                 raise YamlSourceError(
