@@ -34,6 +34,14 @@ _KLARTEXT = {
     "gesperrt": "nach 3 Versuchen gescheitert",
     "keine_vollmacht": "keine Vollmacht hinterlegt",
     "schutzkennzeichen_m": "Schutzkennzeichen M",
+    "wiederholen": "nicht abgeschlossen",
+    "abschlag": "Abschlagszahlung",
+    "zahlung": "Frage zur Zahlung",
+    "termin": "persönlicher Termin",
+    "online": "Online-Angebote",
+    "vero": "Online-Vertretung (VERO)",
+    "unterstuetzung": "Unterstützung vor Ort",
+    "bankverbindung": "Änderung der Bankverbindung",
 }
 
 

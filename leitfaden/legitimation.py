@@ -68,6 +68,8 @@ def pruefe(
     nothing about which part was wrong or whether the number exists).
     """
     versuch = bisherige_fehlversuche + 1
+    if bisherige_fehlversuche >= MAX_VERSUCHE:
+        return Pruefung(Ergebnis.GESPERRT, versuch)
     kunde = repo.kunde(kundennummer)
     if kunde is None or kunde.geburtsdatum != geburtsdatum:
         return _fehlversuch(versuch)

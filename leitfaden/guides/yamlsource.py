@@ -73,7 +73,18 @@ def _build(node: yaml.Node, path: Path | str, constructor: yaml.SafeLoader) -> A
             items.item_lines.append(item.start_mark.line + 1)
             items.append(_build(item, path, constructor))
         return items
-    return constructor.construct_object(node, deep=True)
+    if isinstance(node, yaml.ScalarNode) and node.tag in (_INT_TAG, _FLOAT_TAG):
+        # "3.000" or "2026.10" unquoted would become 3.0 / 2026.1: keep what the trainer wrote.
+        return node.value
+    try:
+        return constructor.construct_object(node, deep=True)
+    except ValueError:
+        # e.g. an impossible date such as 2026-02-30: keep the text, the validator names it.
+        return node.value
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
 def load_located(text: str, path: Path | str = "<text>") -> Any:
