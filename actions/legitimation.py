@@ -28,6 +28,8 @@ KEINE_ANTWORT = frozenset({
 #: Slots of one attempt; cleared before the next attempt.
 VERSUCH_SLOTS = ("kundennummer", "kunde_name", "vertreter_name", "geburtsdatum")
 
+PRUEFEN = "action_glf3000_legitimation_pruefen"
+
 _KUNDENNUMMER_IM_TEXT = re.compile(r"\d{3}[\s.-]*[A-Za-z][\s.-]*\d{6}")
 
 
@@ -35,8 +37,43 @@ def _ist_vertreter(tracker: Tracker) -> bool:
     return tracker.get_slot("rolle") == "bevollmaechtigt"
 
 
+def _nachricht_verbraucht(tracker: Tracker) -> bool:
+    """True if the latest message was already checked (the form restarts after a failed try)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == PRUEFEN:
+            return True
+    return False
+
+
 def _entity(tracker: Tracker, name: str) -> str | None:
+    if _nachricht_verbraucht(tracker):
+        return None
+    if name == "name":
+        # DIET may cut a name into pieces ("Thomas" "Becker"): join them in text order.
+        teile = sorted((e for e in (tracker.latest_message or {}).get("entities", [])
+                        if e.get("entity") == "name"), key=lambda e: e.get("start", 0))
+        return " ".join(str(e["value"]) for e in teile) or None
     return next(tracker.get_latest_entity_values(name), None)
+
+
+def _name(tracker: Tracker, slot: str) -> str | None:
+    """The name the caller gave: the whole short answer to the name question, else the entity.
+
+    A short answer ("Thomas Becker", "ich heiße Anna Schmidt") is taken whole, since the
+    entity model sometimes finds only part of a name; in longer messages (agent notes with
+    several details) the name entity is used.
+    """
+    antwort = _antwort(tracker, slot)
+    if antwort is not None and not _nachricht_verbraucht(tracker):
+        try:
+            name = normalise.name(antwort)
+            if len(name.split()) <= 4:
+                return name
+        except NormalisationError:
+            pass
+    return _entity(tracker, "name") or antwort
 
 
 def _antwort(tracker: Tracker, slot: str) -> str | None:
@@ -45,6 +82,8 @@ def _antwort(tracker: Tracker, slot: str) -> str | None:
     if tracker.get_slot("requested_slot") != slot:
         return None
     if (message.get("intent") or {}).get("name") in KEINE_ANTWORT:
+        return None
+    if _nachricht_verbraucht(tracker):
         return None
     text = (message.get("text") or "").strip()
     return text if text and not text.startswith("/") else None
@@ -82,14 +121,14 @@ class ValidateLegitimationForm(FormValidationAction):
                                  domain: DomainDict) -> dict[str, Any]:
         if _ist_vertreter(tracker):
             return {}
-        value = _entity(tracker, "name") or _antwort(tracker, "kunde_name")
+        value = _name(tracker, "kunde_name")
         return {"kunde_name": value} if value else {}
 
     async def extract_vertreter_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
         if not _ist_vertreter(tracker):
             return {}
-        value = _entity(tracker, "name") or _antwort(tracker, "vertreter_name")
+        value = _name(tracker, "vertreter_name")
         return {"vertreter_name": value} if value else {}
 
     # -- validation: normalise or explain in German --------------------------------------
@@ -176,7 +215,7 @@ class ActionAskGeburtsdatum(_Frage):
 class ActionLegitimationPruefen(GuideAction):
     """3.000.4: check the collected data against the store; at most 3 attempts."""
 
-    action_name = "action_glf3000_legitimation_pruefen"
+    action_name = PRUEFEN
 
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
         rolle = legitimation.Rolle(tracker.get_slot("rolle") or "kunde")

@@ -1,0 +1,132 @@
+"""Start the action server and the Rasa server as child processes (tests, benchmark).
+
+``make run`` uses ``scripts/run.sh``; this module is for code that needs its own pair of
+servers on free ports, with its own SQLite store and tracker store in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from leitfaden.settings import PROJECT_ROOT
+
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+MODEL = PROJECT_ROOT / "models" / "leitfaden.tar.gz"
+
+
+class ServerStartError(RuntimeError):
+    """A server did not come up; the message holds the end of its log."""
+
+
+@dataclass(frozen=True)
+class Servers:
+    """Where the running pair can be reached, and its store."""
+
+    rasa_url: str
+    action_url: str
+    database_url: str
+    workdir: Path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ServerStartError(f"{url}: Prozess beendet ({proc.returncode}):\n"
+                                   + log.read_text(errors="replace")[-3000:])
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise ServerStartError(f"{url}: keine Antwort nach {timeout:.0f} s:\n"
+                           + log.read_text(errors="replace")[-3000:])
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def running_servers(
+    *,
+    today: str | None = "2026-11-18",
+    model: Path = MODEL,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 180,
+) -> Iterator[Servers]:
+    """Migrate a fresh SQLite store with demo data, start both servers, stop them afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix="leitfaden-servers-"))
+    database_url = f"sqlite:///{workdir / 'leitfaden.db'}"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "LEITFADEN_DATABASE_URL": database_url,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore",
+        **(extra_env or {}),
+    }
+    if today:
+        env["LEITFADEN_TODAY"] = today
+    python = str(VENV_BIN / "python")
+    for command in ("migrate", "demo"):
+        subprocess.run([python, "-m", "leitfaden.store", command], env=env, check=True,
+                       cwd=PROJECT_ROOT, capture_output=True)
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+        "lock_store:\n  type: in_memory\n", encoding="utf-8")
+    procs: list[subprocess.Popen] = []
+    try:
+        action_log = workdir / "actions.log"
+        procs.append(subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+             "--port", str(action_port)],
+            cwd=PROJECT_ROOT, env=env, stdout=action_log.open("wb"),
+            stderr=subprocess.STDOUT, start_new_session=True))
+        rasa_log = workdir / "rasa.log"
+        procs.append(subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints",
+             str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+             "--enable-api", "--port", str(rasa_port), "--interface", "127.0.0.1"],
+            cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("wb"),
+            stderr=subprocess.STDOUT, start_new_session=True))
+        _wait(f"http://127.0.0.1:{action_port}/health", procs[0], action_log, timeout)
+        _wait(f"http://127.0.0.1:{rasa_port}/status", procs[1], rasa_log, timeout)
+        yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
+                      database_url, workdir)
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
