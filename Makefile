@@ -18,6 +18,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help run test shell venv spacy db train validate bench lint demo-reset clean
 
@@ -53,6 +54,7 @@ $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 	  --out models --fixed-model-name leitfaden --quiet
 
 validate: venv
+	$(PY) -m leitfaden.guides
 	$(RASA) data validate --fail-on-warnings --quiet
 
 run: venv spacy train db

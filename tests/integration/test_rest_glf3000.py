@@ -155,3 +155,13 @@ def test_model_parse_und_socketio_sind_erreichbar(servers):
     polling = requests.get(f"{servers.rasa_url}/socket.io/",
                            params={"EIO": "4", "transport": "polling"}, timeout=30)
     assert polling.status_code == 200 and polling.text.startswith("0")
+
+
+def test_telefonkanal_twilio_voice_spricht_deutsch(servers):
+    response = requests.post(f"{servers.rasa_url}/webhooks/twilio_voice/webhook",
+                             data={"CallSid": "CA-test-1", "SpeechResult": "Hallo",
+                                   "CallStatus": "in-progress", "From": "+4991100000"},
+                             timeout=60)
+    assert response.status_code == 200
+    assert "<Say" in response.text and "Polly.Marlene" in response.text
+    assert "Service Center der Agentur für Arbeit verbunden" in response.text
