@@ -10,7 +10,6 @@ from __future__ import annotations
 from abc import abstractmethod
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.types import DomainDict
 
 from actions.common import GuideAction, Sprecher
@@ -36,6 +35,7 @@ class _Digression(GuideAction):
         sprecher.sage_allgemein(self.key)
         frage = tracker.get_slot("offene_frage")
         if tracker.active_loop_name:
+            sprecher.frage = frage
             return [], None
         if frage in OFFENE_FRAGEN:
             sprecher.sage(*OFFENE_FRAGEN[frage])
@@ -43,7 +43,7 @@ class _Digression(GuideAction):
         elif tracker.get_slot("guide_step") is None:
             sprecher.sage("3.000.2", "anliegen_frage")
             sprecher.frage = "anliegen"
-        return [SlotSet("offene_frage", frage)], None
+        return [], None
 
 
 class ActionAntwortBotFrage(_Digression):

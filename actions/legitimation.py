@@ -61,10 +61,13 @@ def _entity(tracker: Tracker, name: str) -> str | None:
 def _name(tracker: Tracker, slot: str) -> str | None:
     """The name the caller gave: the whole short answer to the name question, else the entity.
 
-    A short answer ("Thomas Becker", "ich heiße Anna Schmidt") is taken whole, since the
-    entity model sometimes finds only part of a name; in longer messages (agent notes with
-    several details) the name entity is used.
+    A name entity of two or more words wins ("Kundin Anna Schmidt"). Otherwise a short answer
+    ("Thomas Becker", "ich heiße Anna Schmidt") is taken whole, since the entity model
+    sometimes finds only part of a name; failing that, whatever the entity model found.
     """
+    entity = _entity(tracker, "name")
+    if entity and len(entity.split()) >= 2:
+        return entity
     antwort = _antwort(tracker, slot)
     if antwort is not None and not _nachricht_verbraucht(tracker):
         try:
@@ -73,7 +76,7 @@ def _name(tracker: Tracker, slot: str) -> str | None:
                 return name
         except NormalisationError:
             pass
-    return _entity(tracker, "name") or antwort
+    return entity or antwort
 
 
 def _antwort(tracker: Tracker, slot: str) -> str | None:
@@ -258,6 +261,8 @@ class ActionLegitimationPruefen(GuideAction):
             events.append(SlotSet("vollmacht_umfang", umfang))
             sprecher.sage("3.000.4", "erfolgreich_vertreter",
                           umfang="vollumfängliche" if umfang == "vollumfaenglich" else "teilweise",
+                          umfang_dativ=("vollumfänglicher" if umfang == "vollumfaenglich"
+                                        else "teilweiser"),
                           vertreter=tracker.get_slot("vertreter_name"),
                           kundennummer_maskiert=maskiert)
         else:

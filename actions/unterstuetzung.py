@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -15,6 +16,17 @@ from actions.legitimation import KEINE_ANTWORT
 from actions.services import repository
 from leitfaden import offers
 from leitfaden.clock import today
+from leitfaden.store.records import ANGEBOTSARTEN
+
+_PLZ = re.compile(r"(?<!\d)\d{5}(?!\d)")
+
+
+def plz_und_ort(standort: str) -> tuple[str | None, str | None]:
+    """A postcode in the answer wins ("90473 Nürnberg"); otherwise the text is a place."""
+    gefunden = _PLZ.search(standort)
+    if gefunden:
+        return gefunden.group(0), None
+    return None, standort.strip() or None
 
 
 def _standort_aus(tracker: Tracker) -> str | None:
@@ -46,9 +58,8 @@ class ValidateUnterstuetzungForm(FormValidationAction):
     def validate_standort(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         eingabe = str(value).strip()[:80]
-        plz = eingabe if eingabe.isdigit() else None
-        dienststelle = offers.finde_dienststelle(repository(), plz=plz,
-                                                 ort=None if plz else eingabe)
+        plz, ort = plz_und_ort(eingabe)
+        dienststelle = offers.finde_dienststelle(repository(), plz=plz, ort=ort)
         if dienststelle is None:
             Sprecher(dispatcher, tracker).sage("3.000.6", "standort_unbekannt", eingabe=eingabe)
             return {"standort": None}
@@ -77,10 +88,11 @@ class ActionUnterstuetzungAngebote(GuideAction):
 
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
         standort = str(tracker.get_slot("standort") or "")
-        plz = standort if standort.isdigit() else None
+        plz, ort = plz_und_ort(standort)
         art = tracker.get_slot("angebotsart")
-        ergebnis = offers.angebote_fuer(repository(), today(), plz=plz,
-                                        ort=None if plz else standort, art=art)
+        if art not in ANGEBOTSARTEN:
+            art = None  # a kind the synonym list does not know: show every offer
+        ergebnis = offers.angebote_fuer(repository(), today(), plz=plz, ort=ort, art=art)
         events: list[EventType] = [SlotSet("standort", None), SlotSet("angebote_genannt", True)]
         dienststelle = ergebnis.dienststelle
         if dienststelle is None:

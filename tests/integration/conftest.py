@@ -16,7 +16,7 @@ from leitfaden.store.repository import SqlRepository
 @pytest.fixture(scope="session")
 def servers() -> Servers:
     if not MODEL.exists():
-        pytest.fail(f"Kein trainiertes Modell unter {MODEL}: erst `make train` (make test tut das).")
+        pytest.fail(f"Kein trainiertes Modell unter {MODEL}: erst `make train`.")
     with running_servers(today="2026-11-18") as running:
         yield running
 
