@@ -82,8 +82,16 @@ def running_servers(
     model: Path = MODEL,
     extra_env: dict[str, str] | None = None,
     timeout: float = 180,
+    tracker_store: str | None = None,
+    lock_store: str | None = None,
+    workers: int = 1,
 ) -> Iterator[Servers]:
-    """Migrate a fresh SQLite store with demo data, start both servers, stop them afterwards."""
+    """Migrate a fresh SQLite store with demo data, start both servers, stop them afterwards.
+
+    ``tracker_store``/``lock_store`` are YAML blocks for endpoints.yml (default: SQLite tracker
+    store in the temporary folder, in-process lock store); ``workers`` sets SANIC_WORKERS,
+    which needs a lock store shared between processes (Redis).
+    """
     workdir = Path(tempfile.mkdtemp(prefix="leitfaden-servers-"))
     database_url = f"sqlite:///{workdir / 'leitfaden.db'}"
     env = {
@@ -104,10 +112,13 @@ def running_servers(
                        cwd=PROJECT_ROOT, capture_output=True)
     action_port, rasa_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
+    tracker_store = tracker_store or (
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n")
+    lock_store = lock_store or "lock_store:\n  type: in_memory\n"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
-        "lock_store:\n  type: in_memory\n", encoding="utf-8")
+        + tracker_store + lock_store, encoding="utf-8")
+    env["SANIC_WORKERS"] = str(workers)
     procs: list[subprocess.Popen] = []
     try:
         action_log = workdir / "actions.log"
