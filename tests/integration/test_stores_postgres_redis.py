@@ -75,7 +75,8 @@ def test_gespraeche_landen_im_postgres_tracker_store(pg_redis_servers):
 
     engine = create_engine(PG_URL.rsplit("/", 1)[0] + f"/{db}")
     with engine.connect() as conn:
-        gespeichert = {row[0] for row in conn.execute(text("SELECT DISTINCT sender_id FROM events"))}
+        zeilen = conn.execute(text("SELECT DISTINCT sender_id FROM events"))
+        gespeichert = {row[0] for row in zeilen}
     engine.dispose()
     assert set(senders) <= gespeichert
 
