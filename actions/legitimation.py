@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from abc import abstractmethod
 from typing import Any
@@ -271,9 +272,8 @@ class ActionLegitimationPruefen(GuideAction):
         return events, "3.000.2" if persoenlich else "3.000.5"
 
 
-def _datum(value: Any):
-    import datetime as dt
-
+def _datum(value: Any) -> dt.date:
+    """The ISO date the form stored; ``date.min`` (never a birth date) if there is none."""
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
