@@ -165,3 +165,13 @@ def test_telefonkanal_twilio_voice_spricht_deutsch(servers):
     assert response.status_code == 200
     assert "<Say" in response.text and "Polly.Marlene" in response.text
     assert "Service Center der Agentur für Arbeit verbunden" in response.text
+
+
+def test_knappe_notizen_der_beschaeftigten_fuehren_durch_denselben_leitfaden(gespraech):
+    gespraech.text("Guten Tag")
+    assert "für sich selbst" in gespraech.text("Kundin möchte einen Abschlag")
+    assert "Kundennummer" in gespraech.text("Kundin selbst am Telefon")
+    antwort = gespraech.text("KdNr 123A456789, Anna Schmidt, geb. 14.03.1985")
+    assert "Angaben stimmen überein" in antwort
+    assert gespraech.slot("kundennummer") == "123A456789"
+    assert gespraech.slot("geburtsdatum") == "1985-03-14"
