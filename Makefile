@@ -70,7 +70,7 @@ bench: venv spacy train db
 	$(PY) -m bench
 
 lint: venv
-	$(VENV)/bin/ruff check leitfaden actions tests bench
+	$(VENV)/bin/ruff check leitfaden leitfaden_rasa nlu_components actions tests bench
 
 demo-reset: venv
 	$(PY) -m leitfaden.store reset

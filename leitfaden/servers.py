@@ -129,7 +129,8 @@ def running_servers(
             stderr=subprocess.STDOUT, start_new_session=True))
         rasa_log = workdir / "rasa.log"
         procs.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints",
+            [str(VENV_BIN / "python"), "-m", "leitfaden_rasa", "run", "--model", str(model),
+             "--endpoints",
              str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
              "--enable-api", "--port", str(rasa_port), "--interface", "127.0.0.1"],
             cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("wb"),

@@ -21,7 +21,7 @@ for _ in $(seq 1 60); do
 done
 
 if [ "${1:-}" = "shell" ]; then
-  .venv/bin/rasa shell --model models/leitfaden.tar.gz --endpoints endpoints.yml
+  .venv/bin/python -m leitfaden_rasa shell --model models/leitfaden.tar.gz --endpoints endpoints.yml
   exit 0
 fi
 
@@ -34,7 +34,7 @@ Leitfaden läuft.
   Datenbank:   ${LEITFADEN_DATABASE_URL:-sqlite:///var/leitfaden.db}
 Beenden mit Strg-C.
 MSG
-.venv/bin/rasa run --model models/leitfaden.tar.gz --endpoints endpoints.yml \
+.venv/bin/python -m leitfaden_rasa run --model models/leitfaden.tar.gz --endpoints endpoints.yml \
   --credentials credentials.yml --enable-api --cors "*" --port "$RASA_PORT" &
 RASA_PID=$!
 stop() {

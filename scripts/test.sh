@@ -8,7 +8,7 @@ export PYTHONPATH="$PWD" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 \
        SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=ignore
 
 echo "== ruff"
-.venv/bin/ruff check leitfaden actions tests bench
+.venv/bin/ruff check leitfaden leitfaden_rasa nlu_components actions tests bench
 echo "== Leitfäden prüfen (Aufbau und Übereinstimmung mit Domain, Stories, Regeln)"
 .venv/bin/python -m leitfaden.guides 2026-11-18
 echo "== pytest"

@@ -1,0 +1,1 @@
+"""What the Rasa server process needs from Leitfaden: launcher, masking, speed-ups."""
