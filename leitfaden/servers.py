@@ -36,6 +36,8 @@ class Servers:
     action_url: str
     database_url: str
     workdir: Path
+    rasa_pid: int
+    action_pid: int
 
 
 def free_port() -> int:
@@ -138,7 +140,7 @@ def running_servers(
         _wait(f"http://127.0.0.1:{action_port}/health", procs[0], action_log, timeout)
         _wait(f"http://127.0.0.1:{rasa_port}/status", procs[1], rasa_log, timeout)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                      database_url, workdir)
+                      database_url, workdir, procs[1].pid, procs[0].pid)
     finally:
         for proc in reversed(procs):
             _stop(proc)
