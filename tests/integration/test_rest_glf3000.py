@@ -163,8 +163,9 @@ def test_telefonkanal_twilio_voice_spricht_deutsch(servers):
                                    "CallStatus": "in-progress", "From": "+4991100000"},
                              timeout=60)
     assert response.status_code == 200
-    assert "<Say" in response.text and "Polly.Marlene" in response.text
-    assert "Service Center der Agentur für Arbeit verbunden" in response.text
+    twiml = response.content.decode("utf-8")  # TwiML declares UTF-8 in its XML header
+    assert "<Say" in twiml and "Polly.Marlene" in twiml
+    assert "Service Center der Agentur für Arbeit verbunden" in twiml
 
 
 def test_knappe_notizen_der_beschaeftigten_fuehren_durch_denselben_leitfaden(gespraech):
