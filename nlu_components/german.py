@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-_DIGRAPHS = re.compile(r"(?<=[^\W\d_])(ae|oe|ue)|^(ae|oe|ue)(?=[^\W\d_])", re.IGNORECASE)
+_DIGRAPHS = re.compile(r"(?<=[^\W\d_])(ae|oe|ue)|\b(ae|oe|ue)(?=[^\W\d_])", re.IGNORECASE)
 _CHARS = str.maketrans(
     {"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss", "ẞ": "SS"}
 )
@@ -131,7 +131,7 @@ def koelner_phonetik(word: str) -> str:
             else:
                 code = "4" if nxt and nxt in "ahkoqux" else "8"
         elif c == "x":
-            code = "8" if prev in "ckq" else "48"
+            code = "8" if prev and prev in "ckq" else "48"
         elif c == "l":
             code = "5"
         elif c in "mn":

@@ -245,7 +245,10 @@ class KeywordEntityExtractor(GraphComponent, EntityExtractorMixin):
             elif known.startswith(word) and len(word) >= max(min_prefix, 0.7 * len(known)):
                 score = 90 + len(word)  # clipped word: Miet -> miete
             elif len(word) >= 4 and word[:2] == known[:2]:
-                if _within_one_edit(word, known):
+                # one letter off; short words need three equal first letters, since they
+                # have real neighbours ("Mitte" is no typo for "Miete", "Miede" is)
+                prefix_ok = len(word) >= 6 or word[:3] == known[:3]
+                if prefix_ok and _within_one_edit(word, known):
                     score = 50 + shorter  # one letter off: Miede -> miete
                 else:
                     common = 0
