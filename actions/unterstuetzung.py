@@ -99,7 +99,8 @@ class ActionUnterstuetzungAngebote(GuideAction):
             sprecher.sage("3.000.6", "standort_unbekannt", eingabe=standort)
             return events, "3.000.7"
         if ergebnis.angebote:
-            sprecher.sage("3.000.6", "angebote", dienststelle=dienststelle.name,
+            key = "angebote" if len(ergebnis.angebote) > 1 else "angebote_eins"
+            sprecher.sage("3.000.6", key, dienststelle=dienststelle.name,
                           adresse=dienststelle.anschrift, anzahl=len(ergebnis.angebote))
             for angebot in ergebnis.angebote:
                 sprecher.sage("3.000.6", "angebot", satz=offers.angebot_als_satz(angebot))

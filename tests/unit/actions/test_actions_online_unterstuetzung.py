@@ -240,7 +240,7 @@ def test_nur_heute_gueltige_angebote(angebote):
     langwasser = angebote("90473")
     assert langwasser.texte[0].startswith(
         "Ihre zuständige Dienststelle ist Agentur für Arbeit Nürnberg, Dienststelle Langwasser")
-    assert "Dort gibt es 1 passende Angebote" in langwasser.texte[0]
+    assert "Dort gibt es ein passendes Angebot:" in langwasser.texte[0]
     assert "Begleitete Selbstinformation" in langwasser.texte[1]
     assert "Fit für die eServices" not in langwasser.alles
 
@@ -257,8 +257,8 @@ def test_nur_heute_gueltige_angebote(angebote):
 def test_angebotsart_filtert(angebote, art, titel):
     ergebnis = angebote("90402", art=art)
 
-    assert ergebnis.keys == ["angebote", "angebot"]
-    assert "Dort gibt es 1 passende Angebote" in ergebnis.texte[0]
+    assert ergebnis.keys == ["angebote_eins", "angebot"]
+    assert "Dort gibt es ein passendes Angebot:" in ergebnis.texte[0]
     assert ergebnis.texte[1].startswith(titel)
     _nach_angeboten(ergebnis)
 
