@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from leitfaden.nlp.normalise import spell_out_umlauts, strip_accents
 from leitfaden.store.records import (
     ANGEBOTSARTEN,
     AngebotRecord,
@@ -25,7 +26,6 @@ from leitfaden.store.repository import Repository
 #: Minimum similarity (difflib ratio) for a place name with typos.
 ORT_SCHWELLE = 0.75
 
-_UMLAUTE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _WOCHENTAGE_ADVERB = (
     "montags", "dienstags", "mittwochs", "donnerstags", "freitags", "samstags", "sonntags",
 )
@@ -60,11 +60,6 @@ class LookupResult:
 # --- place names ---------------------------------------------------------------------------
 
 
-def _ohne_akzente(text: str) -> str:
-    zerlegt = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in zerlegt if not unicodedata.combining(c))
-
-
 def ort_schluessel(ort: str) -> set[str]:
     """Comparable spellings of a place: umlauts as ``ae`` and as plain vowels.
 
@@ -76,7 +71,7 @@ def ort_schluessel(ort: str) -> set[str]:
     text = re.sub(r"\s+", " ", text)
     if not text:
         return set()
-    return {_ohne_akzente(text.translate(_UMLAUTE)), _ohne_akzente(text.replace("ß", "ss"))}
+    return {strip_accents(spell_out_umlauts(text)), strip_accents(text.replace("ß", "ss"))}
 
 
 def _ort_aehnlichkeit(eingabe: str, ort: str) -> float:

@@ -410,10 +410,17 @@ def name(text: str) -> str:
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def _strip_accents(value: str) -> str:
+def strip_accents(value: str) -> str:
     """Drop combining marks: ``é`` -> ``e``, ``ü`` -> ``u``."""
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def spell_out_umlauts(value: str) -> str:
+    """Write lower-case umlauts and ß the way a keyboard without them does: ``ü`` -> ``ue``."""
+    return value.translate(_UMLAUTS)
+
+
 
 
 def _name_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -421,8 +428,8 @@ def _name_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     value = unicodedata.normalize("NFC", _strip_name_prefixes(text)).casefold()
     value = re.sub(r"['’`´]", "", value)
     value = re.sub(r"[\s\-.,;]+", " ", value).strip()
-    spelled_out = tuple(sorted(_strip_accents(value.translate(_UMLAUTS)).split()))
-    no_accents = tuple(sorted(_strip_accents(value).split()))
+    spelled_out = tuple(sorted(strip_accents(spell_out_umlauts(value)).split()))
+    no_accents = tuple(sorted(strip_accents(value).split()))
     return spelled_out, no_accents
 
 
