@@ -42,10 +42,12 @@ class Sprecher:
         self.kanal = kanal(tracker)
         self.schritt: str = tracker.get_slot("guide_step") or START_SCHRITT
         self.frage: str | None = None
+        self._library = library()  # one look at the guide files per action run
+        self._tag = today()
 
     def sage(self, schritt_id: str, key: str, **values: Any) -> None:
         """Send wording ``key`` of step ``schritt_id`` (version in force today)."""
-        rendered = library().render(schritt_id, key, today(), self.kanal, values)
+        rendered = self._library.render(schritt_id, key, self._tag, self.kanal, values)
         buttons = [{"title": k.titel, "payload": k.payload} for k in rendered.knoepfe]
         self.dispatcher.utter_message(text=rendered.text, buttons=buttons,
                                       leitfaden=rendered.evidence)

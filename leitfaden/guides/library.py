@@ -105,18 +105,6 @@ class GuideLibrary:
         except KeyError as exc:
             raise WordingError(str(exc.args[0])) from exc
 
-    def step_of_action(self, action: str, tag: dt.date) -> list[str]:
-        """Step ids (in force on ``tag``) that list ``action`` among their actions."""
-        return [s.id for n in self._by_nummer for s in self.in_force_or_none(n, tag)
-                if action in s.aktionen]
-
-    def in_force_or_none(self, nummer: str, tag: dt.date) -> tuple[Schritt, ...]:
-        """Steps of the version in force, or none."""
-        try:
-            return self.in_force(nummer, tag).schritte
-        except WordingError:
-            return ()
-
     # -- wording ------------------------------------------------------------------------
     def wording(self, schritt_id: str, key: str, tag: dt.date,
                 kanal: str = "kunde") -> tuple[Leitfaden, Textvariante]:
