@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from leitfaden.clock import today
@@ -26,6 +27,23 @@ START_SCHRITT = "3.000.1"
 def kanal(tracker: Tracker) -> str:
     """Wording channel (``kunde``, ``agent``, ``telefon``) of the tracker's latest message."""
     return KANAL_NACH_EINGANG.get(tracker.get_latest_input_channel() or "", "kunde")
+
+
+#: Intents that are never an answer to a form question (digressions are handled by rules).
+KEINE_ANTWORT = frozenset({
+    "bot_challenge", "human_handoff", "out_of_scope", "thank", "goodbye", "greet", "nlu_fallback",
+})
+
+
+def antwort_text(tracker: Tracker, slot: str) -> str | None:
+    """The latest message's text if it answers the form question for ``slot`` open now."""
+    message = tracker.latest_message or {}
+    if tracker.get_slot("requested_slot") != slot:
+        return None
+    if (message.get("intent") or {}).get("name") in KEINE_ANTWORT:
+        return None
+    text = (message.get("text") or "").strip()
+    return text if text and not text.startswith("/") else None
 
 
 def guide_of(schritt_id: str) -> str:
@@ -98,3 +116,18 @@ class GuideAction(Action, metaclass=ABCMeta):
         frage = sprecher.frage if weiter is None else None
         return [*events, *sprecher.step_events(), SlotSet("weiter", weiter),
                 SlotSet("offene_frage", frage)]
+
+
+class SchrittFormValidation(FormValidationAction, metaclass=ABCMeta):
+    """Validation action of a form that belongs to one guide step (sets guide/guide_step)."""
+
+    @property
+    @abstractmethod
+    def schritt_id(self) -> str:
+        """The step the form's questions belong to (a class attribute in concrete forms)."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        return [*events, SlotSet("guide", guide_of(self.schritt_id)),
+                SlotSet("guide_step", self.schritt_id)]

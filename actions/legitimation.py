@@ -10,21 +10,15 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import GuideAction, Sprecher
+from actions.common import GuideAction, SchrittFormValidation, Sprecher, antwort_text
 from actions.services import repository
 from leitfaden import legitimation
 from leitfaden.clock import today
 from leitfaden.gespraech import PERSOENLICHE_ANLIEGEN
 from leitfaden.nlp import normalise
 from leitfaden.nlp.normalise import NormalisationError
-
-#: Intents that are never an answer to a form question (digressions are handled by rules).
-KEINE_ANTWORT = frozenset({
-    "bot_challenge", "human_handoff", "out_of_scope", "thank", "goodbye", "greet", "nlu_fallback",
-})
 
 #: Slots of one attempt; cleared before the next attempt.
 VERSUCH_SLOTS = ("kundennummer", "kunde_name", "vertreter_name", "geburtsdatum")
@@ -81,20 +75,14 @@ def _name(tracker: Tracker, slot: str) -> str | None:
 
 
 def _antwort(tracker: Tracker, slot: str) -> str | None:
-    """The raw message text if it answers the question for ``slot`` that is open now."""
-    message = tracker.latest_message or {}
-    if tracker.get_slot("requested_slot") != slot:
-        return None
-    if (message.get("intent") or {}).get("name") in KEINE_ANTWORT:
-        return None
-    if _nachricht_verbraucht(tracker):
-        return None
-    text = (message.get("text") or "").strip()
-    return text if text and not text.startswith("/") else None
+    """The answer to the open question, unless that message was already checked once."""
+    return None if _nachricht_verbraucht(tracker) else antwort_text(tracker, slot)
 
 
-class ValidateLegitimationForm(FormValidationAction):
+class ValidateLegitimationForm(SchrittFormValidation):
     """Extracts and checks the form's answers one by one (format only; identity afterwards)."""
+
+    schritt_id = "3.000.4"
 
     def name(self) -> str:
         return "validate_legitimation_form"
@@ -172,11 +160,6 @@ class ValidateLegitimationForm(FormValidationAction):
     def validate_vertreter_name(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._validate_name("vertreter_name", value, dispatcher, tracker)
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        events = await super().run(dispatcher, tracker, domain)
-        return [*events, SlotSet("guide", "3.000"), SlotSet("guide_step", "3.000.4")]
 
 
 class _Frage(GuideAction):

@@ -8,11 +8,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import GuideAction, Sprecher
-from actions.legitimation import KEINE_ANTWORT
+from actions.common import GuideAction, SchrittFormValidation, Sprecher, antwort_text
 from actions.services import repository
 from leitfaden import offers
 from leitfaden.clock import today
@@ -35,17 +33,13 @@ def _standort_aus(tracker: Tracker) -> str | None:
         value = next(tracker.get_latest_entity_values(entity), None)
         if value:
             return str(value)
-    message = tracker.latest_message or {}
-    if tracker.get_slot("requested_slot") != "standort":
-        return None
-    if (message.get("intent") or {}).get("name") in KEINE_ANTWORT:
-        return None
-    text = (message.get("text") or "").strip()
-    return text if text and not text.startswith("/") else None
+    return antwort_text(tracker, "standort")
 
 
-class ValidateUnterstuetzungForm(FormValidationAction):
+class ValidateUnterstuetzungForm(SchrittFormValidation):
     """Finds the responsible Dienststelle for the postcode or place the caller gives."""
+
+    schritt_id = "3.000.6"
 
     def name(self) -> str:
         return "validate_unterstuetzung_form"
@@ -64,11 +58,6 @@ class ValidateUnterstuetzungForm(FormValidationAction):
             Sprecher(dispatcher, tracker).sage("3.000.6", "standort_unbekannt", eingabe=eingabe)
             return {"standort": None}
         return {"standort": eingabe}
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        events = await super().run(dispatcher, tracker, domain)
-        return [*events, SlotSet("guide", "3.000"), SlotSet("guide_step", "3.000.6")]
 
 
 class ActionAskStandort(GuideAction):
