@@ -24,7 +24,6 @@ replaced by it; the others are kept.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -47,6 +46,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.german import fold
+from nlu_components.storage import read_json, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -200,10 +200,7 @@ class KeywordEntityExtractor(GraphComponent, EntityExtractorMixin):
                     vocabulary[label].setdefault(text, value)
         self._vocabulary = vocabulary
         self._index()
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(
-                json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8"
-            )
+        write_json(self._model_storage, self._resource, VOCABULARY_FILE, vocabulary)
         return self._resource
 
     @classmethod
@@ -215,12 +212,7 @@ class KeywordEntityExtractor(GraphComponent, EntityExtractorMixin):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> KeywordEntityExtractor:
-        try:
-            with model_storage.read_from(resource) as directory:
-                vocabulary = json.loads((directory / VOCABULARY_FILE).read_text("utf-8"))
-        except (ValueError, FileNotFoundError, OSError):
-            logger.debug("KeywordEntityExtractor: no vocabulary in %s.", resource.name)
-            vocabulary = {}
+        vocabulary = read_json(model_storage, resource, VOCABULARY_FILE, {})
         return cls(config, model_storage, resource, vocabulary)
 
     # ---------------------------------------------------------------- matching

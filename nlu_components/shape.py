@@ -16,7 +16,6 @@ the training data; unseen features are ignored.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -33,6 +32,8 @@ from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.storage import read_json, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +136,7 @@ class ShapeFeaturizer(SparseFeaturizer, GraphComponent):
             for s in shapes:
                 token.setdefault(s, len(token))
         self._vocabulary = {"sentence": sentence, "token": token}
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(json.dumps(self._vocabulary), "utf-8")
+        write_json(self._model_storage, self._resource, VOCABULARY_FILE, self._vocabulary)
         return self._resource
 
     @classmethod
@@ -148,12 +148,7 @@ class ShapeFeaturizer(SparseFeaturizer, GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> ShapeFeaturizer:
-        try:
-            with model_storage.read_from(resource) as directory:
-                vocabulary = json.loads((directory / VOCABULARY_FILE).read_text("utf-8"))
-        except (ValueError, FileNotFoundError, OSError):
-            logger.debug("ShapeFeaturizer: no vocabulary in %s.", resource.name)
-            vocabulary = None
+        vocabulary = read_json(model_storage, resource, VOCABULARY_FILE, None)
         return cls(
             {**cls.get_default_config(), **config},
             model_storage,
