@@ -13,6 +13,7 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
                $$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null \
                && echo $$c && break; done)
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+                $(wildcard nlu_components/*.py) \
                 $(SPACY_DIR)/meta.json
 
 export PYTHONPATH := $(CURDIR)
