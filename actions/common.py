@@ -46,6 +46,11 @@ def antwort_text(tracker: Tracker, slot: str) -> str | None:
     return text if text and not text.startswith("/") else None
 
 
+def letzter_intent(tracker: Tracker) -> str | None:
+    """Intent of the latest user message."""
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
 def guide_of(schritt_id: str) -> str:
     """``3.000.4`` -> ``3.000``."""
     return schritt_id.rsplit(".", 1)[0]
@@ -126,8 +131,12 @@ class SchrittFormValidation(FormValidationAction, metaclass=ABCMeta):
     def schritt_id(self) -> str:
         """The step the form's questions belong to (a class attribute in concrete forms)."""
 
+    def schritt(self, tracker: Tracker) -> str:
+        """The step for this conversation (forms shared by two guides override this)."""
+        return self.schritt_id
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)
-        return [*events, SlotSet("guide", guide_of(self.schritt_id)),
-                SlotSet("guide_step", self.schritt_id)]
+        schritt = self.schritt(tracker)
+        return [*events, SlotSet("guide", guide_of(schritt)), SlotSet("guide_step", schritt)]

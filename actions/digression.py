@@ -14,12 +14,21 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import GuideAction, Sprecher
 
-#: Open question (slot ``offene_frage``) -> step and wording that asks it.
+#: Open question (slot ``offene_frage``) -> step and wording that asks it (GLF 3.000).
 OFFENE_FRAGEN: dict[str, tuple[str, str]] = {
     "anliegen": ("3.000.2", "anliegen_frage"),
     "rolle": ("3.000.3", "frage_rolle"),
     "unterstuetzung": ("3.000.6", "frage_bedarf"),
     "weiteres": ("3.000.7", "frage_weiteres"),
+}
+
+#: The same for GLF 1.000 (slot ``einsatz`` = ``agentur``). The appointment question is not
+#: repeated word for word (it names a date); the caller answers yes or no to it.
+OFFENE_FRAGEN_1000: dict[str, tuple[str, str]] = {
+    "anliegen": ("1.000.1", "anliegen_frage"),
+    "vollmacht": ("1.000.2", "frage_vollmacht"),
+    "unterstuetzung": ("1.000.3", "frage_bedarf"),
+    "weiteres": ("1.000.6", "frage_weiteres"),
 }
 
 
@@ -37,9 +46,13 @@ class _Digression(GuideAction):
         if tracker.active_loop_name:
             sprecher.frage = frage
             return [], None
-        if frage in OFFENE_FRAGEN:
-            sprecher.sage(*OFFENE_FRAGEN[frage])
+        agentur = tracker.get_slot("einsatz") == "agentur"
+        fragen = OFFENE_FRAGEN_1000 if agentur else OFFENE_FRAGEN
+        if frage in fragen:
+            sprecher.sage(*fragen[frage])
             sprecher.frage = frage
+        elif frage is not None:
+            sprecher.frage = frage  # still open; the caller answers it
         elif tracker.get_slot("guide_step") is None:
             sprecher.sage("3.000.2", "anliegen_frage")
             sprecher.frage = "anliegen"

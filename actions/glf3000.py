@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.common import GuideAction, Sprecher
+from actions.common import GuideAction, Sprecher, letzter_intent
 from actions.services import repository
 from leitfaden.clock import today
 from leitfaden.gespraech import (
@@ -17,10 +17,6 @@ from leitfaden.gespraech import (
     vermerk_werte,
 )
 from leitfaden.guides import library
-
-
-def _intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message or {}).get("intent", {}).get("name")
 
 
 class ActionBegruessung(GuideAction):
@@ -40,7 +36,7 @@ class ActionAnliegen(GuideAction):
     action_name = "action_glf3000_anliegen"
 
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
-        intent = _intent(tracker)
+        intent = letzter_intent(tracker)
         anliegen = anliegen_aus_intent(intent)
         rolle = tracker.get_slot("rolle")
         legitimation = tracker.get_slot("legitimation")

@@ -53,7 +53,7 @@ def _entity(tracker: Tracker, name: str) -> str | None:
     return next(tracker.get_latest_entity_values(name), None)
 
 
-def _name(tracker: Tracker, slot: str) -> str | None:
+def genannter_name(tracker: Tracker, slot: str) -> str | None:
     """The name the caller gave: the whole short answer to the name question, else the entity.
 
     A name entity of two or more words wins ("Kundin Anna Schmidt"). Otherwise a short answer
@@ -113,14 +113,14 @@ class ValidateLegitimationForm(SchrittFormValidation):
                                  domain: DomainDict) -> dict[str, Any]:
         if _ist_vertreter(tracker):
             return {}
-        value = _name(tracker, "kunde_name")
+        value = genannter_name(tracker, "kunde_name")
         return {"kunde_name": value} if value else {}
 
     async def extract_vertreter_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
         if not _ist_vertreter(tracker):
             return {}
-        value = _name(tracker, "vertreter_name")
+        value = genannter_name(tracker, "vertreter_name")
         return {"vertreter_name": value} if value else {}
 
     # -- validation: normalise or explain in German --------------------------------------

@@ -1,8 +1,11 @@
-"""GLF 3.000.6 Unterstützungsbedarf: where the caller lives, and the offers there."""
+"""GLF 3.000.6 Unterstützungsbedarf: where the caller lives, and the offers there.
+
+The form asking for postcode or place also serves GLF 1.000.3 (phone contact of an Agentur,
+when the Dienststelle is not known); its wording then comes from step 1.000.3.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -16,15 +19,12 @@ from leitfaden import offers
 from leitfaden.clock import today
 from leitfaden.store.records import ANGEBOTSARTEN
 
-_PLZ = re.compile(r"(?<!\d)\d{5}(?!\d)")
+plz_und_ort = offers.plz_und_ort
 
 
-def plz_und_ort(standort: str) -> tuple[str | None, str | None]:
-    """A postcode in the answer wins ("90473 Nürnberg"); otherwise the text is a place."""
-    gefunden = _PLZ.search(standort)
-    if gefunden:
-        return gefunden.group(0), None
-    return None, standort.strip() or None
+def schritt_standort(tracker: Tracker) -> str:
+    """The step asking for the place: 1.000.3 at an Agentur (GLF 1.000), else 3.000.6."""
+    return "1.000.3" if tracker.get_slot("einsatz") == "agentur" else "3.000.6"
 
 
 def _standort_aus(tracker: Tracker) -> str | None:
@@ -44,6 +44,9 @@ class ValidateUnterstuetzungForm(SchrittFormValidation):
     def name(self) -> str:
         return "validate_unterstuetzung_form"
 
+    def schritt(self, tracker: Tracker) -> str:
+        return schritt_standort(tracker)
+
     async def extract_standort(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
         value = _standort_aus(tracker)
@@ -55,7 +58,8 @@ class ValidateUnterstuetzungForm(SchrittFormValidation):
         plz, ort = plz_und_ort(eingabe)
         dienststelle = offers.finde_dienststelle(repository(), plz=plz, ort=ort)
         if dienststelle is None:
-            Sprecher(dispatcher, tracker).sage("3.000.6", "standort_unbekannt", eingabe=eingabe)
+            Sprecher(dispatcher, tracker).sage(schritt_standort(tracker), "standort_unbekannt",
+                                               eingabe=eingabe)
             return {"standort": None}
         return {"standort": eingabe}
 
@@ -66,7 +70,7 @@ class ActionAskStandort(GuideAction):
     action_name = "action_ask_standort"
 
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
-        sprecher.sage("3.000.6", "frage_standort")
+        sprecher.sage(schritt_standort(tracker), "frage_standort")
         return [], None
 
 

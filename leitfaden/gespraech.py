@@ -1,4 +1,4 @@
-"""Conversation rules of GLF 3.000 that are not wording: concerns, who may see what."""
+"""Conversation rules of GLF 3.000 and 1.000 that are not wording: concerns, ways, notes."""
 
 from __future__ import annotations
 
@@ -42,12 +42,38 @@ _KLARTEXT = {
     "vero": "Online-Vertretung (VERO)",
     "unterstuetzung": "Unterstützung vor Ort",
     "bankverbindung": "Änderung der Bankverbindung",
+    "angebotsmeldung": "Meldung von Unterstützungsangeboten (Webauftrag)",
+}
+
+#: GLF 1.000.1: concern -> the step that handles it at the Agentur.
+SCHRITT_1000_NACH_ANLIEGEN: dict[str, str] = {
+    "abschlag": "1.000.4",
+    "zahlung": "1.000.4",
+    "online": "1.000.2",
+    "vero": "1.000.2",
+    "termin": "1.000.2",
+    "bankverbindung": "1.000.2",
+    "unterstuetzung": "1.000.3",
+    "angebotsmeldung": "1.000.5",
 }
 
 
 def anliegen_aus_intent(intent: str | None) -> str | None:
     """The concern a caller's intent expresses, or ``None`` if it names none."""
     return ANLIEGEN_NACH_INTENT.get(intent or "")
+
+
+def anliegen_1000(intent: str | None) -> str | None:
+    """The concern an intent expresses at the Agentur (GLF 1.000.1), or ``None``.
+
+    Besides the SC's concerns: a representative's call is about online representation (VERO),
+    and an Agentur reporting its support offers is 1.000.5.
+    """
+    if intent == "caller_is_representative":
+        return "vero"
+    if intent == "report_support_offer":
+        return "angebotsmeldung"
+    return anliegen_aus_intent(intent)
 
 
 def klartext(value: str | None) -> str:
@@ -65,3 +91,17 @@ def vermerk_werte(slots: Mapping[str, object]) -> dict[str, str]:
         "legitimation": klartext(slots.get("legitimation")),  # type: ignore[arg-type]
         "ergebnis": ergebnis,
     }
+
+
+def vermerk_werte_1000(slots: Mapping[str, object]) -> dict[str, str]:
+    """Values for the ``vermerk`` wording of 1.000.6 from the conversation's slots."""
+    teile = ["Unterstützungsangebote genannt" if slots.get("angebote_genannt")
+             else "keine Unterstützungsangebote erfragt"]
+    if slots.get("termin_nummer"):
+        teile.append(f"Terminanfrage {slots['termin_nummer']}")
+    if slots.get("rolle") == "bevollmaechtigt":
+        teile.append("bevollmächtigte Person"
+                     + (", Vollmacht vollumfänglich (VERO erklärt)"
+                        if slots.get("vollmacht_umfang") == "vollumfaenglich" else ""))
+    return {"anliegen": klartext(slots.get("anliegen")),  # type: ignore[arg-type]
+            "ergebnis": "; ".join(teile)}

@@ -130,6 +130,17 @@ def _zustaendig(
     return [], None
 
 
+_PLZ = re.compile(r"(?<!\d)\d{5}(?!\d)")
+
+
+def plz_und_ort(standort: str) -> tuple[str | None, str | None]:
+    """Split a caller's answer: a postcode in it wins ("90473 Nürnberg"), else it is a place."""
+    gefunden = _PLZ.search(standort or "")
+    if gefunden:
+        return gefunden.group(0), None
+    return None, (standort or "").strip() or None
+
+
 def finde_dienststelle(
     repo: Repository, plz: str | None = None, ort: str | None = None
 ) -> DienststelleRecord | None:
@@ -155,15 +166,22 @@ def angebote_fuer(
     plz: str | None = None,
     ort: str | None = None,
     art: str | None = None,
+    dienststelle_id: str | None = None,
 ) -> LookupResult:
     """Offers of the responsible Dienststelle valid on ``stichtag`` (optionally one kind).
 
-    If it has none, the nearest other Dienststelle with such offers is given as alternative.
-    If several Dienststellen share the place, the first one with matching offers is chosen.
+    The Dienststelle is ``dienststelle_id`` if given (GLF 1.000: the office the caller is at),
+    else the one serving ``plz`` or ``ort``. If it has none, the nearest other Dienststelle with
+    such offers is given as alternative. If several Dienststellen share the place, the first
+    one with matching offers is chosen.
     """
     if art is not None and art not in ANGEBOTSARTEN:
         raise ValueError(f"Unbekannte Angebotsart: {art!r}")
-    kandidaten, weg = _zustaendig(repo, plz, ort)
+    if dienststelle_id is not None:
+        kandidaten = [d for d in repo.dienststellen() if d.id == dienststelle_id]
+        weg = "dienststelle" if kandidaten else None
+    else:
+        kandidaten, weg = _zustaendig(repo, plz, ort)
     if not kandidaten:
         return LookupResult(stichtag=stichtag, art=art, dienststelle=None)
     gewaehlt, angebote = kandidaten[0], []

@@ -26,3 +26,8 @@ def guidelines_dir() -> Path:
 def spacy_model_dir() -> Path:
     """Where the project's German spaCy pipeline is saved and loaded from."""
     return Path(os.environ.get("LEITFADEN_SPACY_MODEL", PROJECT_ROOT / "var" / "spacy-de"))
+
+
+def web_url() -> str:
+    """Public address of the web app (IPSC, Webauftrag API): ``LEITFADEN_WEB_URL``."""
+    return os.environ.get("LEITFADEN_WEB_URL", "").strip() or "http://127.0.0.1:8080"

@@ -22,6 +22,7 @@ from leitfaden.store.models import (
     DienststellePlz,
     Gespraechsvermerk,
     Kunde,
+    Terminanfrage,
     Unterstuetzungsangebot,
     Vollmacht,
     Zahlung,
@@ -660,7 +661,8 @@ def load_demo_data(engine: Engine) -> dict[str, int]:
 def reset_demo_data(engine: Engine, *, angebote: bool = False) -> dict[str, int]:
     """Put demo customers, claims, powers of attorney, payments and notes back.
 
-    Notes and payments of demo customers (and notes marked demo) are removed, demo customers
+    Notes and payments of demo customers (and notes marked demo) and appointment requests for
+    demo offers are removed, demo customers
     restored to the contract table; rows of other customers stay untouched. With
     ``angebote=True`` the demo offices and offers are restored too (otherwise only missing
     ones are added). Returns the counts of removed and inserted rows.
@@ -679,6 +681,12 @@ def reset_demo_data(engine: Engine, *, angebote: bool = False) -> dict[str, int]
                 .execution_options(**ohne_sync)
             ).rowcount,
         }
+        entfernt["terminanfragen"] = s.execute(
+            delete(Terminanfrage)
+            .where(Terminanfrage.angebot_id.in_(
+                select(Unterstuetzungsangebot.id).where(Unterstuetzungsangebot.demo.is_(True))))
+            .execution_options(**ohne_sync)
+        ).rowcount
         for name, modell in (("zahlungen", Zahlung), ("vollmachten", Vollmacht),
                              ("ansprueche", Anspruch)):
             entfernt[name] = s.execute(

@@ -317,6 +317,86 @@ class AuditEintrag(Base):
     details = Column(Text, nullable=False, default="{}")
 
 
+#: Channels a Webauftrag can arrive through.
+WEBAUFTRAG_KANAELE = ("cli", "http")
+
+#: What a Webauftrag entry does to an offer.
+WEBAUFTRAG_AKTIONEN = ("neu", "aendern", "beenden")
+
+
+class Webauftrag(Base):
+    """A Webauftrag of an Agentur as received (history; one row per applied number)."""
+
+    __tablename__ = "webauftrag"
+    __table_args__ = (
+        CheckConstraint(_in("kanal", WEBAUFTRAG_KANAELE), name="kanal"),
+        UniqueConstraint("agentur_id", "nummer", name="uq_webauftrag_agentur_nummer"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    agentur_id = Column(
+        String(40), ForeignKey("agentur.id", ondelete="RESTRICT"), nullable=False
+    )
+    nummer = Column(String(50), nullable=False)
+    absender = Column(String(100), nullable=False)
+    kanal = Column(String(10), nullable=False)
+    eingegangen_am = Column(DateTime, nullable=False, index=True)
+    inhalt_hash = Column(String(64), nullable=False)
+    dokument = Column(Text, nullable=False)
+
+    aenderungen = relationship(
+        "AngebotAenderung",
+        back_populates="webauftrag",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="AngebotAenderung.id",
+    )
+
+
+class AngebotAenderung(Base):
+    """What one Webauftrag did to one offer (``felder``: JSON ``{feld: [alt, neu]}``).
+
+    ``angebot_id`` has no foreign key: the history outlives offer rows.
+    """
+
+    __tablename__ = "angebot_aenderung"
+    __table_args__ = (
+        CheckConstraint(_in("aktion", WEBAUFTRAG_AKTIONEN), name="aktion"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    webauftrag_id = Column(
+        Integer, ForeignKey("webauftrag.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    angebot_id = Column(String(80), nullable=False, index=True)
+    aktion = Column(String(10), nullable=False)
+    felder = Column(Text, nullable=False, default="{}")
+    zeitpunkt = Column(DateTime, nullable=False)
+
+    webauftrag = relationship("Webauftrag", back_populates="aenderungen")
+
+
+class AgenturToken(Base):
+    """An API token of an Agentur; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "agentur_token"
+    __table_args__ = (
+        UniqueConstraint("token_hash", name="uq_agentur_token_token_hash"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    agentur_id = Column(
+        String(40), ForeignKey("agentur.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    token_hash = Column(String(64), nullable=False)
+    bezeichnung = Column(String(200), nullable=False, default="")
+    erstellt_am = Column(DateTime, nullable=False)
+    widerrufen_am = Column(DateTime, nullable=True)
+
+
 UTC = dt.timezone(dt.timedelta(0), "UTC")
 
 
@@ -332,3 +412,38 @@ def utc_aware(zeitpunkt: dt.datetime | None) -> dt.datetime | None:
     if zeitpunkt is None or zeitpunkt.tzinfo is not None:
         return zeitpunkt
     return zeitpunkt.replace(tzinfo=UTC)
+
+
+#: States of an appointment request.
+TERMINANFRAGE_STATUS = ("angefragt", "bestaetigt", "abgesagt")
+
+
+class Terminanfrage(Base):
+    """A request for an appointment in a support offer's slot (GLF 1.000.3).
+
+    Made once per conversation, offer and day; the offer's team confirms it.
+    """
+
+    __tablename__ = "terminanfrage"
+    __table_args__ = (
+        CheckConstraint(_in("status", TERMINANFRAGE_STATUS), name="status"),
+        CheckConstraint("von < bis", name="von_vor_bis"),
+        UniqueConstraint("conversation_id", "angebot_id", "datum",
+                         name="uq_terminanfrage_gespraech_angebot_tag"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    angebot_id = Column(
+        String(80), ForeignKey("unterstuetzungsangebot.id", ondelete="RESTRICT"),
+        nullable=False, index=True,
+    )
+    conversation_id = Column(String(100), nullable=False)
+    name = Column(String(100), nullable=False)
+    datum = Column(Date, nullable=False)
+    von = Column(Time, nullable=False)
+    bis = Column(Time, nullable=False)
+    status = Column(String(20), nullable=False, default="angefragt",
+                    server_default="angefragt")
+    erstellt_am = Column(DateTime, nullable=False)
+    erstellt_von = Column(String(100), nullable=False)

@@ -224,3 +224,24 @@ class AuditRecord:
     objekt_typ: str
     objekt_id: str | None
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TerminanfrageRecord:
+    """A request for an appointment in a support offer's slot (GLF 1.000.3)."""
+
+    id: int
+    angebot_id: str
+    conversation_id: str
+    name: str
+    datum: dt.date
+    von: dt.time
+    bis: dt.time
+    status: str
+    erstellt_am: dt.datetime
+    erstellt_von: str
+
+    @property
+    def nummer(self) -> str:
+        """Reference number told to the caller: ``T-000042``."""
+        return f"T-{self.id:06d}"

@@ -25,6 +25,7 @@ from leitfaden.store.models import (
     DienststellePlz,
     Gespraechsvermerk,
     Kunde,
+    Terminanfrage,
     Unterstuetzungsangebot,
     Vollmacht,
     Zahlung,
@@ -40,6 +41,7 @@ from leitfaden.store.records import (
     AuditRecord,
     DienststelleRecord,
     KundeRecord,
+    TerminanfrageRecord,
     VermerkRecord,
     VollmachtRecord,
     ZahlungRecord,
@@ -116,6 +118,27 @@ class Repository(Protocol):
         self, dienststelle_id: str, stichtag: dt.date, art: str | None = None
     ) -> list[AngebotRecord]:
         """Support offers of a Dienststelle valid on ``stichtag``, optionally of one kind."""
+
+    def angebot(self, angebot_id: str) -> AngebotRecord | None:
+        """One support offer by id (whatever its validity), or ``None``."""
+
+    def terminanfrage_speichern(
+        self,
+        *,
+        angebot_id: str,
+        conversation_id: str,
+        name: str,
+        datum: dt.date,
+        von: dt.time,
+        bis: dt.time,
+        erstellt_von: str,
+    ) -> TerminanfrageRecord:
+        """Record an appointment request once per conversation, offer and day."""
+
+    def terminanfragen(
+        self, *, angebot_id: str | None = None, conversation_id: str | None = None
+    ) -> list[TerminanfrageRecord]:
+        """Appointment requests, oldest first."""
 
     def audit(
         self,
@@ -226,6 +249,14 @@ def angebot_record(a: Unterstuetzungsangebot) -> AngebotRecord:
         kontakt_telefon=a.kontakt_telefon, kontakt_email=a.kontakt_email,
         gueltig_ab=a.gueltig_ab, gueltig_bis=a.gueltig_bis,
         geaendert_am=utc_aware(a.geaendert_am),
+    )
+
+
+def terminanfrage_record(t: Terminanfrage) -> TerminanfrageRecord:
+    return TerminanfrageRecord(
+        id=t.id, angebot_id=t.angebot_id, conversation_id=t.conversation_id, name=t.name,
+        datum=t.datum, von=t.von, bis=t.bis, status=t.status,
+        erstellt_am=utc_aware(t.erstellt_am), erstellt_von=t.erstellt_von,
     )
 
 
@@ -490,6 +521,84 @@ class SqlRepository:
             stmt = stmt.where(Unterstuetzungsangebot.art == art)
         with session_scope(self.engine) as s:
             return [angebot_record(a) for a in s.scalars(stmt)]
+
+    def angebot(self, angebot_id: str) -> AngebotRecord | None:
+        """One support offer by id (whatever its validity), or ``None``."""
+        stmt = (select(Unterstuetzungsangebot)
+                .options(selectinload(Unterstuetzungsangebot.zeiten))
+                .where(Unterstuetzungsangebot.id == angebot_id))
+        with session_scope(self.engine) as s:
+            a = s.scalars(stmt).first()
+            return angebot_record(a) if a else None
+
+    # appointment requests (GLF 1.000.3)
+
+    def terminanfrage_speichern(
+        self,
+        *,
+        angebot_id: str,
+        conversation_id: str,
+        name: str,
+        datum: dt.date,
+        von: dt.time,
+        bis: dt.time,
+        erstellt_von: str,
+    ) -> TerminanfrageRecord:
+        """Record an appointment request once per conversation, offer and day.
+
+        A repeated call (an action retried) returns the request already stored. The audit
+        entry names offer, day and conversation, not the person.
+        """
+        if not name or not name.strip():
+            raise ValueError("Eine Terminanfrage braucht einen Namen")
+        vorhanden = self._terminanfrage(conversation_id, angebot_id, datum)
+        if vorhanden is not None:
+            return vorhanden
+        try:
+            with session_scope(self.engine) as s:
+                if s.get(Unterstuetzungsangebot, angebot_id) is None:
+                    raise ValueError(f"Unbekanntes Unterstützungsangebot: {angebot_id!r}")
+                t = Terminanfrage(
+                    angebot_id=angebot_id, conversation_id=conversation_id,
+                    name=name.strip(), datum=datum, von=von, bis=bis, status="angefragt",
+                    erstellt_am=utc_naiv(clock.now()), erstellt_von=erstellt_von,
+                )
+                s.add(t)
+                s.flush()
+                audit_schreiben(
+                    s, akteur=erstellt_von, aktion="termin_angefragt",
+                    objekt_typ="Terminanfrage", objekt_id=str(t.id),
+                    details={"angebot_id": angebot_id, "datum": datum.isoformat(),
+                             "conversation_id": conversation_id},
+                )
+                return terminanfrage_record(t)
+        except IntegrityError:
+            vorhanden = self._terminanfrage(conversation_id, angebot_id, datum)
+            if vorhanden is None:
+                raise
+            return vorhanden
+
+    def _terminanfrage(self, conversation_id: str, angebot_id: str,
+                       datum: dt.date) -> TerminanfrageRecord | None:
+        stmt = select(Terminanfrage).where(
+            Terminanfrage.conversation_id == conversation_id,
+            Terminanfrage.angebot_id == angebot_id, Terminanfrage.datum == datum)
+        with session_scope(self.engine) as s:
+            t = s.scalars(stmt).first()
+            return terminanfrage_record(t) if t else None
+
+    def terminanfragen(
+        self, *, angebot_id: str | None = None, conversation_id: str | None = None
+    ) -> list[TerminanfrageRecord]:
+        """Appointment requests, oldest first."""
+        stmt = select(Terminanfrage)
+        if angebot_id is not None:
+            stmt = stmt.where(Terminanfrage.angebot_id == angebot_id)
+        if conversation_id is not None:
+            stmt = stmt.where(Terminanfrage.conversation_id == conversation_id)
+        with session_scope(self.engine) as s:
+            return [terminanfrage_record(t)
+                    for t in s.scalars(stmt.order_by(Terminanfrage.id))]
 
     # audit trail
 

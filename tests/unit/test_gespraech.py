@@ -1,4 +1,4 @@
-"""GLF 3.000 conversation rules: concerns, who may see what, the contact note."""
+"""GLF 3.000 and 1.000 conversation rules: concerns, who may see what, the contact note."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from leitfaden.gespraech import (
     LEGITIMIERT,
     OHNE_PERSONENDATEN,
     PERSOENLICHE_ANLIEGEN,
+    SCHRITT_1000_NACH_ANLIEGEN,
+    anliegen_1000,
     anliegen_aus_intent,
     klartext,
     vermerk_werte,
+    vermerk_werte_1000,
 )
 from leitfaden.guides.library import GuideLibrary
 from leitfaden.legitimation import Ergebnis, Pruefung
@@ -116,3 +119,33 @@ def test_vermerk_passt_zum_wortlaut_des_echten_leitfadens():
     assert "Kundin/Kunde selbst" in r.text
     assert "{" not in r.text
     assert r.evidence["guide_step"] == "3.000.7"
+
+
+@pytest.mark.parametrize(("intent", "anliegen", "schritt"), [
+    ("request_advance_payment", "abschlag", "1.000.4"),
+    ("ask_payment_status", "zahlung", "1.000.4"),
+    ("caller_is_representative", "vero", "1.000.2"),
+    ("ask_online_services", "online", "1.000.2"),
+    ("request_appointment", "termin", "1.000.2"),
+    ("need_support", "unterstuetzung", "1.000.3"),
+    ("report_support_offer", "angebotsmeldung", "1.000.5"),
+])
+def test_anliegen_in_der_agentur(intent, anliegen, schritt):
+    assert anliegen_1000(intent) == anliegen
+    assert SCHRITT_1000_NACH_ANLIEGEN[anliegen] == schritt
+
+
+def test_im_service_center_ist_vertretung_kein_anliegen_und_meldung_unbekannt():
+    assert anliegen_aus_intent("caller_is_representative") is None
+    assert anliegen_aus_intent("report_support_offer") is None
+    assert anliegen_1000("affirm") is None
+
+
+def test_vermerk_1000_passt_zum_wortlaut():
+    lib = GuideLibrary.load(PROJECT_ROOT / "guidelines")
+    werte = vermerk_werte_1000({"anliegen": "vero", "rolle": "bevollmaechtigt",
+                                "vollmacht_umfang": "vollumfaenglich"})
+    r = lib.render("1.000.6", "vermerk", dt.date(2026, 11, 18), values=werte)
+    assert r.text == ("GLF 1.000: Anliegen Online-Vertretung (VERO); keine "
+                      "Unterstützungsangebote erfragt; bevollmächtigte Person, Vollmacht "
+                      "vollumfänglich (VERO erklärt)")

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from leitfaden import offers
 from leitfaden.offers import (
     angebot_als_satz,
     angebote_fuer,
@@ -216,3 +217,25 @@ def test_satz_aus_dem_store_mit_anschrift(repo):
     (gebaerden,) = angebote_fuer(repo, HEUTE, plz="90402", art="gebaerdensprache").angebote
     assert "Sie benötigen einen Termin. Bitte vereinbaren Sie den Termin" in angebot_als_satz(
         gebaerden)
+
+
+def test_angebote_einer_bestimmten_dienststelle(repo):
+    """GLF 1.000: the office the caller is at, not the one serving a postcode."""
+    ergebnis = offers.angebote_fuer(repo, dt.date(2026, 11, 18),
+                                    dienststelle_id="nuernberg-langwasser")
+    assert ergebnis.dienststelle.id == "nuernberg-langwasser"
+    assert ergebnis.ermittelt_ueber == "dienststelle"
+    assert [a.id for a in ergebnis.angebote] == ["nuernberg-langwasser-selbstinfo"]
+    unbekannt = offers.angebote_fuer(repo, dt.date(2026, 11, 18), dienststelle_id="x")
+    assert unbekannt.dienststelle is None and not unbekannt.gefunden
+
+
+@pytest.mark.parametrize(("eingabe", "erwartet"), [
+    ("90473 Nürnberg", ("90473", None)),
+    ("Ich wohne in 90402", ("90402", None)),
+    ("  Köln ", (None, "Köln")),
+    ("", (None, None)),
+    ("123456", (None, "123456")),
+])
+def test_plz_und_ort(eingabe, erwartet):
+    assert offers.plz_und_ort(eingabe) == erwartet

@@ -83,8 +83,9 @@ class Ergebnis:
         for m in self.nachrichten:
             ev = m["leitfaden"]
             schritt, key = ev["guide_step"], ev["text_key"]
-            assert ev["guide"] == "3.000" == schritt.rsplit(".", 1)[0]
-            assert ev["guide_version"] == library().in_force("3.000", HEUTE).version
+            guide = schritt.rsplit(".", 1)[0]
+            assert ev["guide"] == guide and guide in ("3.000", "1.000", "3.301")
+            assert ev["guide_version"] == library().in_force(guide, HEUTE).version
             assert ev["channel"] == kanal
             assert ev["valid_on"] == HEUTE.isoformat()
             assert ev["wording_hash"] == wording_hash(schritt, key, kanal), (schritt, key)

@@ -8,6 +8,7 @@ from rasa_sdk.executor import ActionExecutor
 from actions.common import KANAL_NACH_EINGANG, START_SCHRITT, guide_of, kanal
 from actions.digression import (
     OFFENE_FRAGEN,
+    OFFENE_FRAGEN_1000,
     ActionAntwortBotFrage,
     ActionAntwortDanke,
     ActionAntwortMensch,
@@ -46,7 +47,12 @@ def _slots(ergebnis, schritt, frage) -> None:
 
 
 def test_offene_fragen_passen_zum_slot(domain):
-    assert set(OFFENE_FRAGEN) == set(domain["slots"]["offene_frage"]["values"])
+    """Every open question is asked again in its guide; the appointment question (it names
+    a date) is answered yes/no instead and is the only one not repeated in GLF 1.000."""
+    werte = set(domain["slots"]["offene_frage"]["values"])
+    assert set(OFFENE_FRAGEN) | set(OFFENE_FRAGEN_1000) | {"termin"} == werte
+    assert set(OFFENE_FRAGEN_1000) == {"anliegen", "vollmacht", "unterstuetzung", "weiteres"}
+    assert all(schritt.startswith("1.000.") for schritt, _ in OFFENE_FRAGEN_1000.values())
 
 
 @pytest.mark.parametrize(("action", "name", "key", "intent", "phrase"), ABSCHWEIFUNGEN)
@@ -210,10 +216,10 @@ def test_jede_aktion_der_domain_ist_registriert(domain):
 
 
 def test_jede_aktion_steht_in_ihrem_leitfadenschritt(domain, heute):
-    """Every GLF 3.000 step action of domain.yml is listed in the guide's ``aktionen``."""
+    """Every step action of domain.yml is listed in the ``aktionen`` of a guide in force."""
     from leitfaden.guides import library
 
-    leitfaden = library().in_force("3.000", heute)
-    im_leitfaden = {a for s in leitfaden.schritte for a in s.aktionen}
+    im_leitfaden = {a for nummer in ("3.000", "1.000")
+                    for s in library().in_force(nummer, heute).schritte for a in s.aktionen}
     step_actions = {a for a in domain["actions"] if not a.startswith("action_antwort_")}
     assert step_actions <= im_leitfaden

@@ -170,9 +170,15 @@ def test_reset_stellt_demozustand_wieder_her(engine):
         s.execute(Vollmacht.__table__.delete().where(Vollmacht.kundennummer == "678F901234"))
         s.delete(s.get(Kunde, "678F901234"))  # claims and powers of attorney cascade
 
+    repo.terminanfrage_speichern(angebot_id="nuernberg-mitte-vero", conversation_id="demo-1",
+                                 name="Sabine Neumann", datum=D(2026, 11, 19),
+                                 von=dt.time(9), bis=dt.time(12), erstellt_von="sc-demo")
+
     ergebnis = reset_demo_data(engine)
 
     assert ergebnis["entfernt_vermerke"] == 1
+    assert ergebnis["entfernt_terminanfragen"] == 1
+    assert repo.terminanfragen() == []
     anna = repo.kunde("123A456789")
     assert (anna.nachname, anna.iban) == ("Schmidt", "DE89370400440532013000")
     klaus = repo.kunde("678F901234")

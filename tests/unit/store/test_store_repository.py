@@ -199,3 +199,43 @@ def test_sql_repository_gibt_keine_orm_objekte(repo: SqlRepository):
              *repo.vollmachten("678F901234", STICHTAG), *repo.dienststellen(),
              *repo.angebote("hamburg-mitte", STICHTAG)]
     assert all(dataclasses.is_dataclass(w) for w in werte)
+
+
+# --- appointment requests (GLF 1.000.3) -------------------------------------------------------
+
+
+def test_terminanfrage_einmal_je_gespraech_angebot_und_tag(repo):
+    werte = {"angebot_id": "nuernberg-mitte-gebaerdensprache", "conversation_id": "g-1",
+             "name": "Anna Schmidt", "datum": dt.date(2026, 11, 24), "von": dt.time(9),
+             "bis": dt.time(12), "erstellt_von": "leitfaden:kunde"}
+    erste = repo.terminanfrage_speichern(**werte)
+    zweite = repo.terminanfrage_speichern(**werte)
+    assert erste == zweite
+    assert erste.nummer == f"T-{erste.id:06d}" and erste.status == "angefragt"
+    anderer_tag = repo.terminanfrage_speichern(**{**werte, "datum": dt.date(2026, 12, 1)})
+    assert anderer_tag.id != erste.id
+    assert [a.datum for a in repo.terminanfragen(conversation_id="g-1")] == [
+        dt.date(2026, 11, 24), dt.date(2026, 12, 1)]
+    assert repo.terminanfragen(angebot_id="nuernberg-mitte-vero") == []
+    audit = [e for e in repo.audit(objekt_typ="Terminanfrage")
+             if e.objekt_id in (str(erste.id), str(anderer_tag.id))]
+    assert len(audit) == 2  # the repeated call wrote nothing
+    assert all("Anna" not in repr(e.details) for e in audit)
+
+
+def test_terminanfrage_fuer_unbekanntes_angebot_oder_ohne_namen(repo):
+    werte = {"angebot_id": "gibt-es-nicht", "conversation_id": "g-2", "name": "Anna Schmidt",
+             "datum": dt.date(2026, 11, 24), "von": dt.time(9), "bis": dt.time(12),
+             "erstellt_von": "t"}
+    with pytest.raises(ValueError, match="Unbekanntes Unterstützungsangebot"):
+        repo.terminanfrage_speichern(**werte)
+    with pytest.raises(ValueError, match="Namen"):
+        repo.terminanfrage_speichern(**{**werte, "angebot_id": "nuernberg-mitte-vero",
+                                        "name": "  "})
+    assert repo.terminanfragen() == []
+
+
+def test_angebot_nach_id_auch_wenn_beendet(repo):
+    beendet = repo.angebot("nuernberg-langwasser-digitalkurs-2026")
+    assert beendet is not None and beendet.gueltig_bis == dt.date(2026, 10, 31)
+    assert repo.angebot("gibt-es-nicht") is None

@@ -1,0 +1,311 @@
+"""GLF 1.000 step actions: reception of the Agentur für Arbeit (Eingangszone) and its phone.
+
+The guide starts with the intent ``einsatz_agentur`` (payload
+``/einsatz_agentur{"dienststelle": "nuernberg-mitte"}`` or "Leitfaden 1.000, Eingangszone
+Nürnberg"), which sets the slot ``einsatz`` that the GLF 1.000 rules are conditioned on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    GuideAction,
+    SchrittFormValidation,
+    Sprecher,
+    antwort_text,
+    letzter_intent,
+)
+from actions.legitimation import genannter_name
+from actions.services import repository
+from leitfaden import offers, settings, termine
+from leitfaden.clock import today
+from leitfaden.gespraech import SCHRITT_1000_NACH_ANLIEGEN, anliegen_1000, vermerk_werte_1000
+from leitfaden.guides import library
+from leitfaden.nlp import normalise
+from leitfaden.nlp.normalise import NormalisationError
+from leitfaden.store.records import ANGEBOTSARTEN, DienststelleRecord
+
+#: Value of the slot ``einsatz`` while GLF 1.000 runs.
+AGENTUR = "agentur"
+
+#: Concerns whose step says something before moving on.
+_ANLIEGEN_TEXT = {"termin", "bankverbindung", "online"}
+
+
+def _dienststelle_aus(tracker: Tracker) -> DienststelleRecord | None:
+    """The Dienststelle named in the latest message: its id, postcode or place."""
+    alle = repository().dienststellen()
+    kennung = next(tracker.get_latest_entity_values("dienststelle"), None)
+    if kennung:
+        treffer = next((d for d in alle if d.id == str(kennung).strip().lower()), None)
+        if treffer is not None:
+            return treffer
+    plz = next(tracker.get_latest_entity_values("plz"), None)
+    ort = next(tracker.get_latest_entity_values("ort"), None) or kennung
+    if plz or ort:
+        return offers.finde_dienststelle(repository(), plz=plz, ort=ort)
+    return None
+
+
+class ActionBegruessung(GuideAction):
+    """1.000.1: start GLF 1.000 at a Dienststelle's reception and ask for the concern."""
+
+    action_name = "action_glf1000_begruessung"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        dienststelle = _dienststelle_aus(tracker)
+        if dienststelle is None and tracker.get_slot("dienststelle"):
+            dienststelle = next((d for d in repository().dienststellen()
+                                 if d.id == tracker.get_slot("dienststelle")), None)
+        wo = f"in der {dienststelle.name}" if dienststelle else "in Ihrer Agentur für Arbeit"
+        sprecher.sage("1.000.1", "begruessung", wo=wo)
+        sprecher.frage = "anliegen"
+        return [SlotSet("einsatz", AGENTUR),
+                SlotSet("dienststelle", dienststelle.id if dienststelle else None)], None
+
+
+class ActionAnliegen(GuideAction):
+    """1.000.1: classify the concern and choose the step (online, support, Abschlag, report)."""
+
+    action_name = "action_glf1000_anliegen"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        anliegen = anliegen_1000(letzter_intent(tracker))
+        if anliegen is None:
+            sprecher.sage("1.000.1", "anliegen_frage")
+            sprecher.frage = "anliegen"
+            return [], None
+        if anliegen in _ANLIEGEN_TEXT:
+            sprecher.sage("1.000.1", f"anliegen_{anliegen}")
+        else:
+            sprecher.schritt = "1.000.1"
+        events: list[EventType] = [SlotSet("anliegen", anliegen)]
+        if anliegen == "vero":
+            events.append(SlotSet("rolle", "bevollmaechtigt"))
+        return events, SCHRITT_1000_NACH_ANLIEGEN[anliegen]
+
+
+class ActionOnlineNutzung(GuideAction):
+    """1.000.2: promote the online offers; representatives: VERO with full Vollmacht only."""
+
+    action_name = "action_glf1000_online_nutzung"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        events: list[EventType] = []
+        umfang = tracker.get_slot("vollmacht_umfang")
+        vertreter = (tracker.get_slot("rolle") == "bevollmaechtigt"
+                     or tracker.get_slot("anliegen") == "vero")
+        if vertreter and umfang is None:
+            antwort = letzter_intent(tracker)
+            if tracker.get_slot("offene_frage") == "vollmacht" and antwort in ("affirm", "deny"):
+                umfang = "vollumfaenglich" if antwort == "affirm" else "teilweise"
+                events.append(SlotSet("vollmacht_umfang", umfang))
+            else:
+                sprecher.sage("1.000.2", "frage_vollmacht")
+                sprecher.frage = "vollmacht"
+                return events, None
+        if vertreter:
+            key = "online_vero" if umfang == "vollumfaenglich" else "online_teilweise"
+        else:
+            key = "online_kunde"
+        sprecher.sage("1.000.2", key)
+        return events, "1.000.3"
+
+
+class ActionUnterstuetzungFrage(GuideAction):
+    """1.000.3: ask whether help is needed to use the online offers."""
+
+    action_name = "action_glf1000_unterstuetzung_frage"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        sprecher.sage("1.000.3", "frage_bedarf")
+        sprecher.frage = "unterstuetzung"
+        return [], None
+
+
+class ActionUnterstuetzungAngebote(GuideAction):
+    """1.000.3: this Dienststelle's offers valid today; offer an appointment where needed.
+
+    Without a known Dienststelle (phone contact) the place is asked first (``weiter`` 1.000.3
+    starts the ``unterstuetzung_form``).
+    """
+
+    action_name = "action_glf1000_unterstuetzung_angebote"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        dienststelle_id = tracker.get_slot("dienststelle")
+        standort = str(tracker.get_slot("standort") or "").strip()
+        if not dienststelle_id and not standort:
+            return [], "1.000.3"
+        art = tracker.get_slot("angebotsart")
+        art = art if art in ANGEBOTSARTEN else None
+        heute = today()
+        if dienststelle_id:
+            ergebnis = offers.angebote_fuer(repository(), heute, art=art,
+                                            dienststelle_id=dienststelle_id)
+        else:
+            plz, ort = offers.plz_und_ort(standort)
+            ergebnis = offers.angebote_fuer(repository(), heute, plz=plz, ort=ort, art=art)
+        events: list[EventType] = [SlotSet("standort", None), SlotSet("angebote_genannt", True)]
+        if ergebnis.dienststelle is None:
+            sprecher.sage("1.000.3", "standort_unbekannt", eingabe=standort or dienststelle_id)
+            return events, "1.000.6"
+        genannt = _angebote_nennen(sprecher, ergebnis)
+        termin = termine.erster_mit_termin(genannt, heute)
+        if termin is None:
+            return events, "1.000.6"
+        angebot, vorschlag = termin
+        sprecher.sage("1.000.3", "frage_termin", titel=angebot.titel, termin=vorschlag.text)
+        sprecher.frage = "termin"
+        return [*events, SlotSet("termin_angebot", angebot.id),
+                SlotSet("termin_vorschlag", vorschlag.datum.isoformat())], None
+
+
+def _angebote_nennen(sprecher: Sprecher, ergebnis: offers.LookupResult):
+    """Read out the offers found (or the nearest alternative); return those named."""
+    d = ergebnis.dienststelle
+    assert d is not None
+    if ergebnis.angebote:
+        key = "angebote" if len(ergebnis.angebote) > 1 else "angebote_eins"
+        sprecher.sage("1.000.3", key, dienststelle=d.name, adresse=d.anschrift,
+                      anzahl=len(ergebnis.angebote))
+        for angebot in ergebnis.angebote:
+            sprecher.sage("1.000.3", "angebot", satz=offers.angebot_als_satz(angebot))
+        return ergebnis.angebote
+    sprecher.sage("1.000.3", "keine_angebote", dienststelle=d.name)
+    alt = ergebnis.alternative
+    if alt is None or not ergebnis.alternative_angebote:
+        sprecher.sage("1.000.3", "keine_alternative")
+        return ()
+    sprecher.sage("1.000.3", "alternative", dienststelle=alt.name, adresse=alt.anschrift)
+    for angebot in ergebnis.alternative_angebote:
+        sprecher.sage("1.000.3", "angebot", satz=offers.angebot_als_satz(angebot, alt))
+    return ergebnis.alternative_angebote
+
+
+class ActionAskTerminName(GuideAction):
+    """1.000.3: ask for the name the appointment is made for."""
+
+    action_name = "action_ask_termin_name"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        sprecher.sage("1.000.3", "frage_termin_name")
+        return [], None
+
+
+class ActionTerminAnfragen(GuideAction):
+    """1.000.3: record the appointment request for the offer's next slot (exactly once)."""
+
+    action_name = "action_glf1000_termin_anfragen"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        angebot_id = tracker.get_slot("termin_angebot")
+        name = tracker.get_slot("termin_name")
+        angebot = repository().angebot(angebot_id) if angebot_id else None
+        vorschlag = termine.naechster_termin(angebot, today()) if angebot else None
+        events: list[EventType] = [SlotSet("termin_angebot", None),
+                                   SlotSet("termin_vorschlag", None), SlotSet("termin_name", None)]
+        if angebot is None or vorschlag is None or not name:
+            buchung = (angebot.buchung if angebot else None) or ""
+            sprecher.sage("1.000.3", "termin_nicht_moeglich", buchung=buchung)
+            return events, "1.000.6"
+        anfrage = repository().terminanfrage_speichern(
+            angebot_id=angebot.id, conversation_id=tracker.sender_id, name=str(name),
+            datum=vorschlag.datum, von=vorschlag.von, bis=vorschlag.bis,
+            erstellt_von=f"leitfaden:{sprecher.kanal}",
+        )
+        sprecher.sage("1.000.3", "termin_angefragt", name=name, termin=vorschlag.text,
+                      nummer=anfrage.nummer, titel=angebot.titel, buchung=angebot.buchung or "")
+        return [*events, SlotSet("termin_nummer", anfrage.nummer)], "1.000.6"
+
+
+class ActionAbschlag(GuideAction):
+    """1.000.4: the Service Center settles an Abschlag on the phone; no appointment needed."""
+
+    action_name = "action_glf1000_abschlag"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        sprecher.sage("1.000.4", "abschlag")
+        return [], "1.000.6"
+
+
+class ActionWebauftragHinweis(GuideAction):
+    """1.000.5: how an Agentur reports its support offers (Webauftrag); in any guide."""
+
+    action_name = "action_glf1000_webauftrag_hinweis"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        sprecher.sage("1.000.5", "webauftrag", adresse=webauftrag_adresse())
+        agentur = tracker.get_slot("einsatz") == AGENTUR
+        return [SlotSet("anliegen", "angebotsmeldung")], "1.000.6" if agentur else "3.000.7"
+
+
+def webauftrag_adresse() -> str:
+    """Where Webaufträge go: the web app's API address (``LEITFADEN_WEB_URL``)."""
+    return settings.web_url().rstrip("/") + "/api/webauftraege"
+
+
+class ActionAbschlussFrage(GuideAction):
+    """1.000.6: ask for further concerns."""
+
+    action_name = "action_glf1000_abschluss_frage"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        sprecher.sage("1.000.6", "frage_weiteres")
+        sprecher.frage = "weiteres"
+        return [], None
+
+
+class ActionVerabschiedung(GuideAction):
+    """1.000.6: say goodbye and store the contact note (Gesprächsvermerk)."""
+
+    action_name = "action_glf1000_verabschiedung"
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        slots = {name: tracker.get_slot(name) for name in
+                 ("anliegen", "rolle", "vollmacht_umfang", "angebote_genannt", "termin_nummer")}
+        vermerk = library().render("1.000.6", "vermerk", today(), values=vermerk_werte_1000(slots))
+        repository().vermerk_speichern(
+            conversation_id=tracker.sender_id,
+            kundennummer=None,
+            guide="1.000",
+            guide_step="1.000.6",
+            anliegen=slots["anliegen"],
+            text=vermerk.text,
+            created_by=f"leitfaden:{sprecher.kanal}",
+        )
+        sprecher.sage("1.000.6", "verabschiedung")
+        return [], None
+
+
+class ValidateTerminForm(SchrittFormValidation):
+    """1.000.3: the name an appointment request is made for (first and last name)."""
+
+    schritt_id = "1.000.3"
+
+    def name(self) -> str:
+        return "validate_termin_form"
+
+    async def extract_termin_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "termin_name":
+            return {}
+        value = genannter_name(tracker, "termin_name") or antwort_text(tracker, "termin_name")
+        return {"termin_name": value} if value else {}
+
+    def validate_termin_name(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        try:
+            name = normalise.name(str(value))
+        except NormalisationError:
+            name = ""
+        if len(name.split()) < 2:
+            Sprecher(dispatcher, tracker).sage("1.000.3", "termin_name_ungueltig")
+            return {"termin_name": None}
+        return {"termin_name": name}
