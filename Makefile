@@ -78,3 +78,9 @@ demo-reset: venv
 
 clean:
 	rm -rf models var .rasa results
+
+# Neuer API-Token für den Webauftrag einer Agentur: make agentur-token AGENTUR=nuernberg
+.PHONY: agentur-token
+agentur-token: venv
+	@test -n "$(AGENTUR)" || { echo "Bitte die Agentur angeben: make agentur-token AGENTUR=nuernberg" >&2; exit 2; }
+	@$(PY) -m leitfaden.webauftrag token "$(AGENTUR)" --bezeichnung "$(BEZEICHNUNG)"

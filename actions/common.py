@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.services import repository
 from leitfaden.clock import today
 from leitfaden.guides import WordingError, library
 
@@ -140,3 +141,36 @@ class SchrittFormValidation(FormValidationAction, metaclass=ABCMeta):
         events = await super().run(dispatcher, tracker, domain)
         schritt = self.schritt(tracker)
         return [*events, SlotSet("guide", guide_of(schritt)), SlotSet("guide_step", schritt)]
+
+
+class FrageAction(GuideAction, metaclass=ABCMeta):
+    """Asks one guide question and waits; the answer is routed by the open question."""
+
+    #: Step, wording key and open question (slot ``offene_frage``) of the concrete action.
+    schritt: str
+    key: str
+    frage: str
+
+    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        sprecher.sage(self.schritt, self.key)
+        sprecher.frage = self.frage
+        return [], None
+
+
+def vermerk_und_abschied(sprecher: Sprecher, tracker: Tracker, schritt: str,
+                         werte: dict[str, str], kundennummer: str | None) -> None:
+    """Closing step: store the contact note (the step's ``vermerk`` wording), say goodbye.
+
+    The note names the guide the conversation was in (e.g. 3.301 before returning to 3.000.7).
+    """
+    vermerk = sprecher._library.render(schritt, "vermerk", sprecher._tag, values=werte)
+    repository().vermerk_speichern(
+        conversation_id=tracker.sender_id,
+        kundennummer=kundennummer,
+        guide=tracker.get_slot("guide") or guide_of(schritt),
+        guide_step=schritt,
+        anliegen=tracker.get_slot("anliegen"),
+        text=vermerk.text,
+        created_by=f"leitfaden:{sprecher.kanal}",
+    )
+    sprecher.sage(schritt, "verabschiedung")

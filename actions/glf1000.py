@@ -15,18 +15,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    FrageAction,
     GuideAction,
     SchrittFormValidation,
     Sprecher,
     antwort_text,
     letzter_intent,
+    vermerk_und_abschied,
 )
 from actions.legitimation import genannter_name
 from actions.services import repository
 from leitfaden import offers, settings, termine
 from leitfaden.clock import today
 from leitfaden.gespraech import SCHRITT_1000_NACH_ANLIEGEN, anliegen_1000, vermerk_werte_1000
-from leitfaden.guides import library
 from leitfaden.nlp import normalise
 from leitfaden.nlp.normalise import NormalisationError
 from leitfaden.store.records import ANGEBOTSARTEN, DienststelleRecord
@@ -118,15 +119,12 @@ class ActionOnlineNutzung(GuideAction):
         return events, "1.000.3"
 
 
-class ActionUnterstuetzungFrage(GuideAction):
+class ActionUnterstuetzungFrage(FrageAction):
     """1.000.3: ask whether help is needed to use the online offers."""
 
     action_name = "action_glf1000_unterstuetzung_frage"
 
-    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
-        sprecher.sage("1.000.3", "frage_bedarf")
-        sprecher.frage = "unterstuetzung"
-        return [], None
+    schritt, key, frage = "1.000.3", "frage_bedarf", "unterstuetzung"
 
 
 class ActionUnterstuetzungAngebote(GuideAction):
@@ -251,15 +249,12 @@ def webauftrag_adresse() -> str:
     return settings.web_url().rstrip("/") + "/api/webauftraege"
 
 
-class ActionAbschlussFrage(GuideAction):
+class ActionAbschlussFrage(FrageAction):
     """1.000.6: ask for further concerns."""
 
     action_name = "action_glf1000_abschluss_frage"
 
-    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
-        sprecher.sage("1.000.6", "frage_weiteres")
-        sprecher.frage = "weiteres"
-        return [], None
+    schritt, key, frage = "1.000.6", "frage_weiteres", "weiteres"
 
 
 class ActionVerabschiedung(GuideAction):
@@ -270,17 +265,7 @@ class ActionVerabschiedung(GuideAction):
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
         slots = {name: tracker.get_slot(name) for name in
                  ("anliegen", "rolle", "vollmacht_umfang", "angebote_genannt", "termin_nummer")}
-        vermerk = library().render("1.000.6", "vermerk", today(), values=vermerk_werte_1000(slots))
-        repository().vermerk_speichern(
-            conversation_id=tracker.sender_id,
-            kundennummer=None,
-            guide="1.000",
-            guide_step="1.000.6",
-            anliegen=slots["anliegen"],
-            text=vermerk.text,
-            created_by=f"leitfaden:{sprecher.kanal}",
-        )
-        sprecher.sage("1.000.6", "verabschiedung")
+        vermerk_und_abschied(sprecher, tracker, "1.000.6", vermerk_werte_1000(slots), None)
         return [], None
 
 

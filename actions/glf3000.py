@@ -6,9 +6,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.common import GuideAction, Sprecher, letzter_intent
+from actions.common import (
+    FrageAction,
+    GuideAction,
+    Sprecher,
+    letzter_intent,
+    vermerk_und_abschied,
+)
 from actions.services import repository
-from leitfaden.clock import today
 from leitfaden.gespraech import (
     LEGITIMIERT,
     OHNE_PERSONENDATEN,
@@ -16,7 +21,6 @@ from leitfaden.gespraech import (
     anliegen_aus_intent,
     vermerk_werte,
 )
-from leitfaden.guides import library
 
 
 class ActionBegruessung(GuideAction):
@@ -133,26 +137,20 @@ class ActionOnlineAngebote(GuideAction):
         return [], "3.000.6"
 
 
-class ActionUnterstuetzungFrage(GuideAction):
+class ActionUnterstuetzungFrage(FrageAction):
     """3.000.6: ask whether help is needed to use the online services."""
 
     action_name = "action_glf3000_unterstuetzung_frage"
 
-    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
-        sprecher.sage("3.000.6", "frage_bedarf")
-        sprecher.frage = "unterstuetzung"
-        return [], None
+    schritt, key, frage = "3.000.6", "frage_bedarf", "unterstuetzung"
 
 
-class ActionAbschlussFrage(GuideAction):
+class ActionAbschlussFrage(FrageAction):
     """3.000.7: ask for further concerns."""
 
     action_name = "action_glf3000_abschluss_frage"
 
-    async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
-        sprecher.sage("3.000.7", "frage_weiteres")
-        sprecher.frage = "weiteres"
-        return [], None
+    schritt, key, frage = "3.000.7", "frage_weiteres", "weiteres"
 
 
 class ActionVerabschiedung(GuideAction):
@@ -163,15 +161,6 @@ class ActionVerabschiedung(GuideAction):
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
         slots = {name: tracker.get_slot(name) for name in
                  ("anliegen", "rolle", "legitimation", "angebote_genannt")}
-        vermerk = library().render("3.000.7", "vermerk", today(), values=vermerk_werte(slots))
-        repository().vermerk_speichern(
-            conversation_id=tracker.sender_id,
-            kundennummer=tracker.get_slot("kundennummer"),
-            guide=tracker.get_slot("guide") or "3.000",
-            guide_step="3.000.7",
-            anliegen=slots["anliegen"],
-            text=vermerk.text,
-            created_by=f"leitfaden:{sprecher.kanal}",
-        )
-        sprecher.sage("3.000.7", "verabschiedung")
+        vermerk_und_abschied(sprecher, tracker, "3.000.7", vermerk_werte(slots),
+                             tracker.get_slot("kundennummer"))
         return [], None

@@ -2,6 +2,8 @@
 
 ``make run`` uses ``scripts/run.sh``; this module is for code that needs its own pair of
 servers on free ports, with its own SQLite store and tracker store in a temporary folder.
+With ``web=True`` the IPSC web app (``python -m leitfaden.web``) runs beside them on the
+same store; :func:`running_web_app` starts the web app alone.
 """
 
 from __future__ import annotations
@@ -38,6 +40,18 @@ class Servers:
     workdir: Path
     rasa_pid: int
     action_pid: int
+    web_url: str | None = None
+    web_pid: int | None = None
+
+
+@dataclass(frozen=True)
+class WebApp:
+    """A running IPSC web app."""
+
+    url: str
+    database_url: str
+    pid: int
+    log: Path
 
 
 def free_port() -> int:
@@ -77,6 +91,50 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
+def _start_web(env: dict[str, str], workdir: Path,
+               port: int | None = None) -> tuple[subprocess.Popen, str, Path]:
+    port = port or free_port()
+    log = workdir / "web.log"
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "python"), "-m", "leitfaden.web", "--host", "127.0.0.1",
+         "--port", str(port)],
+        cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    return proc, f"http://127.0.0.1:{port}", log
+
+
+@contextlib.contextmanager
+def running_web_app(
+    database_url: str,
+    *,
+    today: str | None = "2026-11-18",
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 60,
+    workdir: Path | None = None,
+) -> Iterator[WebApp]:
+    """Start ``python -m leitfaden.web`` on a free port against ``database_url``.
+
+    The database must be migrated already. Waits for ``/healthz``; stops the app afterwards.
+    """
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="leitfaden-web-"))
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "LEITFADEN_DATABASE_URL": database_url,
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore",
+        **(extra_env or {}),
+    }
+    if today:
+        env["LEITFADEN_TODAY"] = today
+    proc, url, log = _start_web(env, workdir)
+    try:
+        _wait(f"{url}/healthz", proc, log, timeout)
+        yield WebApp(url, database_url, proc.pid, log)
+    finally:
+        _stop(proc)
+
+
 @contextlib.contextmanager
 def running_servers(
     *,
@@ -87,12 +145,14 @@ def running_servers(
     tracker_store: str | None = None,
     lock_store: str | None = None,
     workers: int = 1,
+    web: bool = False,
 ) -> Iterator[Servers]:
     """Migrate a fresh SQLite store with demo data, start both servers, stop them afterwards.
 
     ``tracker_store``/``lock_store`` are YAML blocks for endpoints.yml (default: SQLite tracker
     store in the temporary folder, in-process lock store); ``workers`` sets SANIC_WORKERS,
-    which needs a lock store shared between processes (Redis).
+    which needs a lock store shared between processes (Redis). ``web=True`` also starts the
+    IPSC web app on the same store (``Servers.web_url``).
     """
     workdir = Path(tempfile.mkdtemp(prefix="leitfaden-servers-"))
     database_url = f"sqlite:///{workdir / 'leitfaden.db'}"
@@ -121,6 +181,9 @@ def running_servers(
         f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
         + tracker_store + lock_store, encoding="utf-8")
     env["SANIC_WORKERS"] = str(workers)
+    web_port = free_port() if web else None
+    if web_port:
+        env["LEITFADEN_WEB_URL"] = f"http://127.0.0.1:{web_port}"  # named by GLF 1.000.5
     procs: list[subprocess.Popen] = []
     try:
         action_log = workdir / "actions.log"
@@ -137,10 +200,18 @@ def running_servers(
              "--enable-api", "--port", str(rasa_port), "--interface", "127.0.0.1"],
             cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("wb"),
             stderr=subprocess.STDOUT, start_new_session=True))
+        web_url = web_pid = None
+        if web:
+            web_proc, web_url, web_log = _start_web({**env, "SANIC_WORKERS": "1"}, workdir,
+                                                  web_port)
+            procs.append(web_proc)
+            web_pid = web_proc.pid
         _wait(f"http://127.0.0.1:{action_port}/health", procs[0], action_log, timeout)
         _wait(f"http://127.0.0.1:{rasa_port}/status", procs[1], rasa_log, timeout)
+        if web:
+            _wait(f"{web_url}/healthz", procs[2], web_log, timeout)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                      database_url, workdir, procs[1].pid, procs[0].pid)
+                      database_url, workdir, procs[1].pid, procs[0].pid, web_url, web_pid)
     finally:
         for proc in reversed(procs):
             _stop(proc)

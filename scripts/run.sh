@@ -1,29 +1,49 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server (REST + socket.io); Ctrl-C stops both.
-# `scripts/run.sh shell` talks to the assistant in the terminal instead.
+# Start the action server, the Rasa server (REST + socket.io) and the IPSC web app;
+# Ctrl-C stops all three. `scripts/run.sh shell` talks to the assistant in the terminal instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD"
 RASA_PORT="${LEITFADEN_RASA_PORT:-5005}"
 ACTION_PORT="${LEITFADEN_ACTION_PORT:-5055}"
+WEB_PORT="${LEITFADEN_WEB_PORT:-8080}"
+export LEITFADEN_WEB_URL="${LEITFADEN_WEB_URL:-http://127.0.0.1:$WEB_PORT}"  # named in GLF 1.000.5
 mkdir -p var/log
+
+PIDS=()
+stop() {
+  trap - EXIT INT TERM
+  [ "${#PIDS[@]}" -gt 0 ] || return 0
+  kill "${PIDS[@]}" 2>/dev/null || true
+  wait "${PIDS[@]}" 2>/dev/null || true
+  [ "${MELDUNG:-}" = 1 ] && echo "Leitfaden beendet."
+  return 0
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+warte() {  # warte NAME URL PID LOG
+  for _ in $(seq 1 60); do
+    curl -sf "$2" >/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { echo "$1 startet nicht:"; tail -20 "$4"; exit 1; }
+    sleep 1
+  done
+  echo "$1 antwortet nicht unter $2:"; tail -20 "$4"; exit 1
+}
 
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" \
   >var/log/actions.log 2>&1 &
-ACTION_PID=$!
-stop() { kill "$ACTION_PID" 2>/dev/null || true; wait "$ACTION_PID" 2>/dev/null || true; }
-trap stop EXIT INT TERM
-
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$ACTION_PORT/health" >/dev/null && break
-  kill -0 "$ACTION_PID" 2>/dev/null || { echo "Action-Server startet nicht:"; tail -20 var/log/actions.log; exit 1; }
-  sleep 1
-done
+PIDS+=($!)
+warte "Action-Server" "http://127.0.0.1:$ACTION_PORT/health" "${PIDS[0]}" var/log/actions.log
 
 if [ "${1:-}" = "shell" ]; then
   .venv/bin/python -m leitfaden_rasa shell --model models/leitfaden.tar.gz --endpoints endpoints.yml
   exit 0
 fi
+
+.venv/bin/python -m leitfaden.web --host 127.0.0.1 --port "$WEB_PORT" >var/log/web.log 2>&1 &
+PIDS+=($!)
+warte "IPSC-Webanwendung" "http://127.0.0.1:$WEB_PORT/healthz" "${PIDS[1]}" var/log/web.log
 
 cat <<MSG
 Leitfaden läuft.
@@ -31,16 +51,14 @@ Leitfaden läuft.
   socket.io:   http://localhost:$RASA_PORT/socket.io
   Tracker:     GET  http://localhost:$RASA_PORT/conversations/<id>/tracker
   Actions:     http://localhost:$ACTION_PORT/health  (Log: var/log/actions.log)
+  IPSC:        http://127.0.0.1:$WEB_PORT/ipsc/angebote  (Log: var/log/web.log)
+  Webauftrag:  POST http://127.0.0.1:$WEB_PORT/api/webauftraege  (Authorization: Bearer <Token der Agentur>)
   Datenbank:   ${LEITFADEN_DATABASE_URL:-sqlite:///var/leitfaden.db}
 Beenden mit Strg-C.
 MSG
+MELDUNG=1
 .venv/bin/python -m leitfaden_rasa run --model models/leitfaden.tar.gz --endpoints endpoints.yml \
   --credentials credentials.yml --enable-api --cors "*" --port "$RASA_PORT" &
-RASA_PID=$!
-stop() {
-  kill "$RASA_PID" "$ACTION_PID" 2>/dev/null || true
-  wait "$RASA_PID" "$ACTION_PID" 2>/dev/null || true
-  echo "Leitfaden beendet."
-}
-trap stop EXIT INT TERM
-wait "$RASA_PID"
+PIDS+=($!)
+# Ends when any of the three stops (or on Ctrl-C); the EXIT trap stops the others.
+wait -n "${PIDS[@]}" || true

@@ -1,4 +1,4 @@
-"""A real action server and Rasa server for the whole test session (REST over HTTP)."""
+"""Real servers for the whole test session: action server, Rasa server (REST) and web app."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from leitfaden.store.repository import SqlRepository
 def servers() -> Servers:
     if not MODEL.exists():
         pytest.fail(f"Kein trainiertes Modell unter {MODEL}: erst `make train`.")
-    with running_servers(today="2026-11-18") as running:
+    with running_servers(today="2026-11-18", web=True) as running:
         yield running
 
 
