@@ -77,6 +77,10 @@ class Sprecher:
                                       leitfaden=rendered.evidence)
         self.schritt = schritt_id
 
+    def rendere(self, schritt_id: str, key: str, **values: Any) -> str:
+        """Wording ``key`` of a step filled in, without sending it (notes for the file)."""
+        return self._library.render(schritt_id, key, self._tag, values=values).text
+
     def sage_allgemein(self, key: str, **values: Any) -> None:
         """Send a guide-level wording (digressions) without leaving the current step."""
         self.sage(self.schritt, key, **values)
@@ -139,6 +143,12 @@ class SchrittFormValidation(FormValidationAction, metaclass=ABCMeta):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)
+        if not any(e.get("event") == "slot" and e.get("name") != "requested_slot"
+                   for e in events):
+            # Nothing answered the question (a digression, "nein"): return no slot at all,
+            # so that Rasa's form rejects and the unhappy-path rules take over. The step
+            # slots are set by whichever action runs next.
+            return events
         schritt = self.schritt(tracker)
         return [*events, SlotSet("guide", guide_of(schritt)), SlotSet("guide_step", schritt)]
 
@@ -163,14 +173,14 @@ def vermerk_und_abschied(sprecher: Sprecher, tracker: Tracker, schritt: str,
 
     The note names the guide the conversation was in (e.g. 3.301 before returning to 3.000.7).
     """
-    vermerk = sprecher._library.render(schritt, "vermerk", sprecher._tag, values=werte)
+    text = sprecher.rendere(schritt, "vermerk", **werte)
     repository().vermerk_speichern(
         conversation_id=tracker.sender_id,
         kundennummer=kundennummer,
         guide=tracker.get_slot("guide") or guide_of(schritt),
         guide_step=schritt,
         anliegen=tracker.get_slot("anliegen"),
-        text=vermerk.text,
+        text=text,
         created_by=f"leitfaden:{sprecher.kanal}",
     )
     sprecher.sage(schritt, "verabschiedung")

@@ -7,6 +7,7 @@ Nürnberg"), which sets the slot ``einsatz`` that the GLF 1.000 rules are condit
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -25,12 +26,14 @@ from actions.common import (
 )
 from actions.legitimation import genannter_name
 from actions.services import repository
+from actions.unterstuetzung import angebote_nennen
 from leitfaden import offers, settings, termine
 from leitfaden.clock import today
 from leitfaden.gespraech import SCHRITT_1000_NACH_ANLIEGEN, anliegen_1000, vermerk_werte_1000
 from leitfaden.nlp import normalise
 from leitfaden.nlp.normalise import NormalisationError
-from leitfaden.store.records import ANGEBOTSARTEN, DienststelleRecord
+from leitfaden.store.records import ANGEBOTSARTEN, AngebotRecord, DienststelleRecord
+from leitfaden.store.repository import TerminKonflikt
 
 #: Value of the slot ``einsatz`` while GLF 1.000 runs.
 AGENTUR = "agentur"
@@ -86,10 +89,7 @@ class ActionAnliegen(GuideAction):
             sprecher.sage("1.000.1", f"anliegen_{anliegen}")
         else:
             sprecher.schritt = "1.000.1"
-        events: list[EventType] = [SlotSet("anliegen", anliegen)]
-        if anliegen == "vero":
-            events.append(SlotSet("rolle", "bevollmaechtigt"))
-        return events, SCHRITT_1000_NACH_ANLIEGEN[anliegen]
+        return [SlotSet("anliegen", anliegen)], SCHRITT_1000_NACH_ANLIEGEN[anliegen]
 
 
 class ActionOnlineNutzung(GuideAction):
@@ -150,11 +150,12 @@ class ActionUnterstuetzungAngebote(GuideAction):
         else:
             plz, ort = offers.plz_und_ort(standort)
             ergebnis = offers.angebote_fuer(repository(), heute, plz=plz, ort=ort, art=art)
-        events: list[EventType] = [SlotSet("standort", None), SlotSet("angebote_genannt", True)]
         if ergebnis.dienststelle is None:
             sprecher.sage("1.000.3", "standort_unbekannt", eingabe=standort or dienststelle_id)
-            return events, "1.000.6"
-        genannt = _angebote_nennen(sprecher, ergebnis)
+            return [SlotSet("standort", None), SlotSet("angebote_genannt", False)], "1.000.6"
+        genannt = angebote_nennen(sprecher, "1.000.3", ergebnis)
+        events: list[EventType] = [SlotSet("standort", None),
+                                   SlotSet("angebote_genannt", bool(genannt))]
         termin = termine.erster_mit_termin(genannt, heute)
         if termin is None:
             return events, "1.000.6"
@@ -163,28 +164,6 @@ class ActionUnterstuetzungAngebote(GuideAction):
         sprecher.frage = "termin"
         return [*events, SlotSet("termin_angebot", angebot.id),
                 SlotSet("termin_vorschlag", vorschlag.datum.isoformat())], None
-
-
-def _angebote_nennen(sprecher: Sprecher, ergebnis: offers.LookupResult):
-    """Read out the offers found (or the nearest alternative); return those named."""
-    d = ergebnis.dienststelle
-    assert d is not None
-    if ergebnis.angebote:
-        key = "angebote" if len(ergebnis.angebote) > 1 else "angebote_eins"
-        sprecher.sage("1.000.3", key, dienststelle=d.name, adresse=d.anschrift,
-                      anzahl=len(ergebnis.angebote))
-        for angebot in ergebnis.angebote:
-            sprecher.sage("1.000.3", "angebot", satz=offers.angebot_als_satz(angebot))
-        return ergebnis.angebote
-    sprecher.sage("1.000.3", "keine_angebote", dienststelle=d.name)
-    alt = ergebnis.alternative
-    if alt is None or not ergebnis.alternative_angebote:
-        sprecher.sage("1.000.3", "keine_alternative")
-        return ()
-    sprecher.sage("1.000.3", "alternative", dienststelle=alt.name, adresse=alt.anschrift)
-    for angebot in ergebnis.alternative_angebote:
-        sprecher.sage("1.000.3", "angebot", satz=offers.angebot_als_satz(angebot, alt))
-    return ergebnis.alternative_angebote
 
 
 class ActionAskTerminName(GuideAction):
@@ -198,7 +177,11 @@ class ActionAskTerminName(GuideAction):
 
 
 class ActionTerminAnfragen(GuideAction):
-    """1.000.3: record the appointment request for the offer's next slot (exactly once)."""
+    """1.000.3: record the appointment request for the slot the caller agreed to (once).
+
+    If that slot is gone meanwhile (the offer changed, the day passed), the next one is
+    proposed instead and the caller asked again.
+    """
 
     action_name = "action_glf1000_termin_anfragen"
 
@@ -206,21 +189,47 @@ class ActionTerminAnfragen(GuideAction):
         angebot_id = tracker.get_slot("termin_angebot")
         name = tracker.get_slot("termin_name")
         angebot = repository().angebot(angebot_id) if angebot_id else None
-        vorschlag = termine.naechster_termin(angebot, today()) if angebot else None
-        events: list[EventType] = [SlotSet("termin_angebot", None),
-                                   SlotSet("termin_vorschlag", None), SlotSet("termin_name", None)]
-        if angebot is None or vorschlag is None or not name:
-            buchung = (angebot.buchung if angebot else None) or ""
+        zuruecksetzen: list[EventType] = [SlotSet("termin_angebot", None),
+                                          SlotSet("termin_vorschlag", None),
+                                          SlotSet("termin_name", None)]
+        buchung = (angebot.buchung if angebot else None) or ""
+        if angebot is None or not name:
             sprecher.sage("1.000.3", "termin_nicht_moeglich", buchung=buchung)
-            return events, "1.000.6"
-        anfrage = repository().terminanfrage_speichern(
-            angebot_id=angebot.id, conversation_id=tracker.sender_id, name=str(name),
-            datum=vorschlag.datum, von=vorschlag.von, bis=vorschlag.bis,
-            erstellt_von=f"leitfaden:{sprecher.kanal}",
-        )
-        sprecher.sage("1.000.3", "termin_angefragt", name=name, termin=vorschlag.text,
-                      nummer=anfrage.nummer, titel=angebot.titel, buchung=angebot.buchung or "")
-        return [*events, SlotSet("termin_nummer", anfrage.nummer)], "1.000.6"
+            return zuruecksetzen, "1.000.6"
+        heute = today()
+        vorschlag = _zugesagter_termin(tracker, angebot, heute)
+        if vorschlag is None:
+            neu = termine.naechster_termin(angebot, heute)
+            if neu is None:
+                sprecher.sage("1.000.3", "termin_nicht_moeglich", buchung=buchung)
+                return zuruecksetzen, "1.000.6"
+            sprecher.sage("1.000.3", "termin_nicht_mehr_frei", titel=angebot.titel,
+                          termin=neu.text)
+            sprecher.frage = "termin"
+            return [SlotSet("termin_vorschlag", neu.datum.isoformat())], None
+        try:
+            anfrage = repository().terminanfrage_speichern(
+                angebot_id=angebot.id, conversation_id=tracker.sender_id, name=str(name),
+                datum=vorschlag.datum, von=vorschlag.von, bis=vorschlag.bis,
+                erstellt_von=f"leitfaden:{sprecher.kanal}",
+            )
+        except TerminKonflikt:
+            sprecher.sage("1.000.3", "termin_bereits_angefragt", titel=angebot.titel,
+                          termin=vorschlag.text, buchung=buchung)
+            return zuruecksetzen, "1.000.6"
+        sprecher.sage("1.000.3", "termin_angefragt", name=anfrage.name, termin=vorschlag.text,
+                      nummer=anfrage.nummer, titel=angebot.titel, buchung=buchung)
+        return [*zuruecksetzen, SlotSet("termin_nummer", anfrage.nummer)], "1.000.6"
+
+
+def _zugesagter_termin(tracker: Tracker, angebot: AngebotRecord,
+                       heute: dt.date) -> termine.Terminvorschlag | None:
+    """The slot proposed to the caller (slot ``termin_vorschlag``) if it still works."""
+    try:
+        datum = dt.date.fromisoformat(str(tracker.get_slot("termin_vorschlag") or ""))
+    except ValueError:
+        return None
+    return termine.termin_am(angebot, datum, heute)
 
 
 class ActionAbschlag(GuideAction):
@@ -229,7 +238,8 @@ class ActionAbschlag(GuideAction):
     action_name = "action_glf1000_abschlag"
 
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
-        sprecher.sage("1.000.4", "abschlag")
+        key = "zahlung" if tracker.get_slot("anliegen") == "zahlung" else "abschlag"
+        sprecher.sage("1.000.4", key)
         return [], "1.000.6"
 
 
@@ -241,7 +251,10 @@ class ActionWebauftragHinweis(GuideAction):
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
         sprecher.sage("1.000.5", "webauftrag", adresse=webauftrag_adresse())
         agentur = tracker.get_slot("einsatz") == AGENTUR
-        return [SlotSet("anliegen", "angebotsmeldung")], "1.000.6" if agentur else "3.000.7"
+        events: list[EventType] = []
+        if agentur or tracker.get_slot("anliegen") is None:
+            events.append(SlotSet("anliegen", "angebotsmeldung"))  # keeps an SC call's concern
+        return events, "1.000.6" if agentur else "3.000.7"
 
 
 def webauftrag_adresse() -> str:
@@ -281,6 +294,8 @@ class ValidateTerminForm(SchrittFormValidation):
                                   domain: DomainDict) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "termin_name":
             return {}
+        if letzter_intent(tracker) in ("affirm", "deny"):
+            return {}  # "Nein danke" is no name; a deny leaves the form (rules)
         value = genannter_name(tracker, "termin_name") or antwort_text(tracker, "termin_name")
         return {"termin_name": value} if value else {}
 

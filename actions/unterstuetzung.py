@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -17,7 +17,7 @@ from actions.common import GuideAction, SchrittFormValidation, Sprecher, antwort
 from actions.services import repository
 from leitfaden import offers
 from leitfaden.clock import today
-from leitfaden.store.records import ANGEBOTSARTEN
+from leitfaden.store.records import ANGEBOTSARTEN, AngebotRecord
 
 plz_und_ort = offers.plz_und_ort
 
@@ -74,6 +74,30 @@ class ActionAskStandort(GuideAction):
         return [], None
 
 
+def angebote_nennen(sprecher: Sprecher, schritt: str,
+                    ergebnis: offers.LookupResult) -> tuple[AngebotRecord, ...]:
+    """Read out the offers found, or say none and name the nearest alternative (3.000.6,
+    1.000.3: same wording keys). Returns the offers actually named."""
+    d = ergebnis.dienststelle
+    assert d is not None
+    if ergebnis.angebote:
+        key = "angebote" if len(ergebnis.angebote) > 1 else "angebote_eins"
+        sprecher.sage(schritt, key, dienststelle=d.name, adresse=d.anschrift,
+                      anzahl=len(ergebnis.angebote))
+        for angebot in ergebnis.angebote:
+            sprecher.sage(schritt, "angebot", satz=offers.angebot_als_satz(angebot))
+        return ergebnis.angebote
+    sprecher.sage(schritt, "keine_angebote", dienststelle=d.name)
+    alt = ergebnis.alternative
+    if alt is None or not ergebnis.alternative_angebote:
+        sprecher.sage(schritt, "keine_alternative")
+        return ()
+    sprecher.sage(schritt, "alternative", dienststelle=alt.name, adresse=alt.anschrift)
+    for angebot in ergebnis.alternative_angebote:
+        sprecher.sage(schritt, "angebot", satz=offers.angebot_als_satz(angebot))
+    return ergebnis.alternative_angebote
+
+
 class ActionUnterstuetzungAngebote(GuideAction):
     """3.000.6: tell the offers of the responsible Dienststelle valid today (or the nearest)."""
 
@@ -86,24 +110,8 @@ class ActionUnterstuetzungAngebote(GuideAction):
         if art not in ANGEBOTSARTEN:
             art = None  # a kind the synonym list does not know: show every offer
         ergebnis = offers.angebote_fuer(repository(), today(), plz=plz, ort=ort, art=art)
-        events: list[EventType] = [SlotSet("standort", None), SlotSet("angebote_genannt", True)]
-        dienststelle = ergebnis.dienststelle
-        if dienststelle is None:
+        if ergebnis.dienststelle is None:
             sprecher.sage("3.000.6", "standort_unbekannt", eingabe=standort)
-            return events, "3.000.7"
-        if ergebnis.angebote:
-            key = "angebote" if len(ergebnis.angebote) > 1 else "angebote_eins"
-            sprecher.sage("3.000.6", key, dienststelle=dienststelle.name,
-                          adresse=dienststelle.anschrift, anzahl=len(ergebnis.angebote))
-            for angebot in ergebnis.angebote:
-                sprecher.sage("3.000.6", "angebot", satz=offers.angebot_als_satz(angebot))
-            return events, "3.000.7"
-        sprecher.sage("3.000.6", "keine_angebote", dienststelle=dienststelle.name)
-        if ergebnis.alternative is not None and ergebnis.alternative_angebote:
-            alt = ergebnis.alternative
-            sprecher.sage("3.000.6", "alternative", dienststelle=alt.name, adresse=alt.anschrift)
-            for angebot in ergebnis.alternative_angebote:
-                sprecher.sage("3.000.6", "angebot", satz=offers.angebot_als_satz(angebot))
-        else:
-            sprecher.sage("3.000.6", "keine_alternative")
-        return events, "3.000.7"
+            return [SlotSet("standort", None), SlotSet("angebote_genannt", False)], "3.000.7"
+        genannt = angebote_nennen(sprecher, "3.000.6", ergebnis)
+        return [SlotSet("standort", None), SlotSet("angebote_genannt", bool(genannt))], "3.000.7"

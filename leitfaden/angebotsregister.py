@@ -25,10 +25,9 @@ from leitfaden.store.repository import (
     angebot_record,
     dienststelle_record,
 )
+from leitfaden.texte import STEUERZEICHEN
 
 Treffer = tuple[AngebotRecord, DienststelleRecord]
-
-_STEUERZEICHEN = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class FilterUngueltig(ValueError):
@@ -94,7 +93,7 @@ def zustaendige_dienststellen(engine: Engine, plz_oder_ort: str) -> list[Diensts
 
     Raises :class:`OrtUnbekannt` if none matches.
     """
-    eingabe = _STEUERZEICHEN.sub("", plz_oder_ort or "").strip()
+    eingabe = STEUERZEICHEN.sub("", plz_oder_ort or "").strip()
     repo = SqlRepository(engine)
     kompakt = re.sub(r"\s+", "", eingabe)
     if re.fullmatch(r"\d{5}", kompakt):
@@ -110,7 +109,7 @@ def zustaendige_dienststellen(engine: Engine, plz_oder_ort: str) -> list[Diensts
 
 def _unbekannt(wert: str | None) -> bool:
     """True for values that cannot be an id (control characters, far too long)."""
-    return wert is not None and (len(wert) > 80 or bool(_STEUERZEICHEN.search(wert)))
+    return wert is not None and (len(wert) > 80 or bool(STEUERZEICHEN.search(wert)))
 
 
 def _pruefen(s, agentur_id: str | None, dienststelle_id: str | None, art: str | None) -> None:
@@ -138,7 +137,8 @@ def angebote_suchen(
 
     ``plz`` is a postcode (its Dienststelle) or a place name (its Dienststellen);
     ``gueltig_am=None`` means any validity; ``text`` searches title, description and place
-    (case and umlaut insensitive). Ordered by Agentur, Dienststelle, kind label, title.
+    (case and umlaut insensitive). Withdrawn offers are never listed (see :func:`angebot`).
+    Ordered by Agentur, Dienststelle, kind label, title.
     """
     agentur_id = agentur_id or None
     dienststelle_id = dienststelle_id or None
@@ -151,6 +151,7 @@ def angebote_suchen(
         .options(selectinload(Unterstuetzungsangebot.zeiten))
         .join(Dienststelle, Dienststelle.id == Unterstuetzungsangebot.dienststelle_id)
         .join(Agentur, Agentur.id == Dienststelle.agentur_id)
+        .where(Unterstuetzungsangebot.zurueckgezogen_am.is_(None))
     )
     if agentur_id is not None:
         stmt = stmt.where(Dienststelle.agentur_id == agentur_id)
@@ -183,8 +184,8 @@ def angebote_suchen(
 def angebot(
     engine: Engine, angebot_id: str
 ) -> tuple[AngebotRecord, DienststelleRecord, list[str]] | None:
-    """One offer with its Dienststelle and the postcodes it serves, or ``None``."""
-    if not angebot_id or len(angebot_id) > 80 or _STEUERZEICHEN.search(angebot_id):
+    """One offer (also a withdrawn one) with its Dienststelle and postcodes, or ``None``."""
+    if not angebot_id or len(angebot_id) > 80 or STEUERZEICHEN.search(angebot_id):
         return None  # no such id can exist (and PostgreSQL refuses NUL in literals)
     with session_scope(engine) as s:
         a = s.get(Unterstuetzungsangebot, angebot_id,

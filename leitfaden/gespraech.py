@@ -81,10 +81,18 @@ def klartext(value: str | None) -> str:
     return _KLARTEXT.get(value, value or "nicht erfasst")
 
 
+def _angebote_ergebnis(genannt: object) -> str:
+    """Slot ``angebote_genannt``: True named, False searched without result, None not asked."""
+    if genannt is True:
+        return "Unterstützungsangebote genannt"
+    if genannt is False:
+        return "Unterstützungsangebote gesucht, keine passenden gefunden"
+    return "keine Unterstützungsangebote erfragt"
+
+
 def vermerk_werte(slots: Mapping[str, object]) -> dict[str, str]:
     """Values for the ``vermerk`` wording of 3.000.7 from the conversation's slots."""
-    ergebnis = ("Unterstützungsangebote genannt" if slots.get("angebote_genannt")
-                else "keine Unterstützungsangebote erfragt")
+    ergebnis = _angebote_ergebnis(slots.get("angebote_genannt"))
     return {
         "anliegen": klartext(slots.get("anliegen")),  # type: ignore[arg-type]
         "rolle": klartext(slots.get("rolle")),  # type: ignore[arg-type]
@@ -95,8 +103,7 @@ def vermerk_werte(slots: Mapping[str, object]) -> dict[str, str]:
 
 def vermerk_werte_1000(slots: Mapping[str, object]) -> dict[str, str]:
     """Values for the ``vermerk`` wording of 1.000.6 from the conversation's slots."""
-    teile = ["Unterstützungsangebote genannt" if slots.get("angebote_genannt")
-             else "keine Unterstützungsangebote erfragt"]
+    teile = [_angebote_ergebnis(slots.get("angebote_genannt"))]
     if slots.get("termin_nummer"):
         teile.append(f"Terminanfrage {slots['termin_nummer']}")
     if slots.get("rolle") == "bevollmaechtigt":

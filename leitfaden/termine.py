@@ -77,3 +77,16 @@ def erster_mit_termin(
             if vorschlag is not None:
                 return angebot, vorschlag
     return None
+
+
+def termin_am(angebot: AngebotRecord, datum: dt.date, heute: dt.date) -> Terminvorschlag | None:
+    """The offer's slot on ``datum`` if that day still works (after today, valid, no holiday).
+
+    Used to book exactly the slot the caller agreed to; ``None`` if it is gone (the offer's
+    times changed, it ended, or the day has passed).
+    """
+    if datum <= heute or not angebot.gilt_am(datum) or ist_feiertag(datum):
+        return None
+    slots = sorted((z for z in angebot.zeiten if z.wochentag == datum.weekday()),
+                   key=lambda z: z.von)
+    return Terminvorschlag(angebot.id, datum, slots[0].von, slots[0].bis) if slots else None

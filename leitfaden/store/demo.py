@@ -524,7 +524,7 @@ def _angebot_werte(a: DemoAngebot) -> dict:
         "barrierefreiheit": a.barrierefreiheit, "sprachen": a.sprachen,
         "kontakt_telefon": a.kontakt_telefon, "kontakt_email": a.kontakt_email,
         "gueltig_ab": a.gueltig_ab, "gueltig_bis": a.gueltig_bis, "geaendert_am": a.geaendert_am,
-        "demo": True,
+        "zurueckgezogen_am": None, "demo": True,
     }
 
 

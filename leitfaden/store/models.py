@@ -264,6 +264,8 @@ class Unterstuetzungsangebot(Base):
     gueltig_ab = Column(Date, nullable=False)
     gueltig_bis = Column(Date, nullable=True)
     geaendert_am = Column(DateTime, nullable=False)
+    #: Set (UTC) when the offer was withdrawn before it began: it is then never valid.
+    zurueckgezogen_am = Column(DateTime, nullable=True)
     demo = Column(Boolean, nullable=False, default=False, server_default=false())
 
     dienststelle = relationship("Dienststelle", back_populates="angebote")

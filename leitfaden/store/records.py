@@ -191,10 +191,16 @@ class AngebotRecord:
     gueltig_ab: dt.date
     gueltig_bis: dt.date | None
     geaendert_am: dt.datetime
+    zurueckgezogen_am: dt.datetime | None = None
+
+    @property
+    def zurueckgezogen(self) -> bool:
+        """True if the offer was withdrawn (then it is never valid)."""
+        return self.zurueckgezogen_am is not None
 
     def gilt_am(self, stichtag: dt.date) -> bool:
-        """True if the offer is valid on ``stichtag``."""
-        return _gilt(self.gueltig_ab, self.gueltig_bis, stichtag)
+        """True if the offer is valid on ``stichtag`` (never once it was withdrawn)."""
+        return not self.zurueckgezogen and _gilt(self.gueltig_ab, self.gueltig_bis, stichtag)
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,11 @@ class Repository(Protocol):
         """Audit entries, newest first."""
 
 
+class TerminKonflikt(ValueError):
+    """This conversation already asked for an appointment in that offer on that day for
+    another person (one request per conversation, offer and day)."""
+
+
 class ZahlungKonflikt(ValueError):
     """A payment with this reference exists already, with different data."""
 
@@ -248,7 +253,7 @@ def angebot_record(a: Unterstuetzungsangebot) -> AngebotRecord:
         barrierefreiheit=a.barrierefreiheit, sprachen=sprachen,
         kontakt_telefon=a.kontakt_telefon, kontakt_email=a.kontakt_email,
         gueltig_ab=a.gueltig_ab, gueltig_bis=a.gueltig_bis,
-        geaendert_am=utc_aware(a.geaendert_am),
+        geaendert_am=utc_aware(a.geaendert_am), zurueckgezogen_am=utc_aware(a.zurueckgezogen_am),
     )
 
 
@@ -503,7 +508,10 @@ class SqlRepository:
     def angebote(
         self, dienststelle_id: str, stichtag: dt.date, art: str | None = None
     ) -> list[AngebotRecord]:
-        """Offers of the Dienststelle valid on ``stichtag`` (optionally one ``art``)."""
+        """Offers of the Dienststelle valid on ``stichtag`` (optionally one ``art``).
+
+        A withdrawn offer (``zurueckgezogen_am`` set) is never valid.
+        """
         if art is not None and art not in ANGEBOTSARTEN:
             raise ValueError(f"Unbekannte Angebotsart: {art!r}")
         stmt = (
@@ -511,6 +519,7 @@ class SqlRepository:
             .options(selectinload(Unterstuetzungsangebot.zeiten))
             .where(
                 Unterstuetzungsangebot.dienststelle_id == dienststelle_id,
+                Unterstuetzungsangebot.zurueckgezogen_am.is_(None),
                 Unterstuetzungsangebot.gueltig_ab <= stichtag,
                 (Unterstuetzungsangebot.gueltig_bis.is_(None))
                 | (Unterstuetzungsangebot.gueltig_bis >= stichtag),
@@ -546,13 +555,21 @@ class SqlRepository:
     ) -> TerminanfrageRecord:
         """Record an appointment request once per conversation, offer and day.
 
-        A repeated call (an action retried) returns the request already stored. The audit
-        entry names offer, day and conversation, not the person.
+        A repeated call (an action retried) returns the request already stored; the same slot
+        for another name raises :class:`TerminKonflikt`. The audit entry names offer, day and
+        conversation, not the person.
         """
-        if not name or not name.strip():
+        name = " ".join((name or "").split())
+        if not name:
             raise ValueError("Eine Terminanfrage braucht einen Namen")
+        if len(name) > 100 or len(conversation_id) > 100:
+            raise ValueError("Name oder Gesprächskennung ist zu lang (höchstens 100 Zeichen)")
         vorhanden = self._terminanfrage(conversation_id, angebot_id, datum)
         if vorhanden is not None:
+            if vorhanden.name != name:
+                raise TerminKonflikt(
+                    f"Für dieses Gespräch ist am {datum:%d.%m.%Y} bereits ein Termin für "
+                    f"{vorhanden.name} angefragt")
             return vorhanden
         try:
             with session_scope(self.engine) as s:
@@ -560,7 +577,7 @@ class SqlRepository:
                     raise ValueError(f"Unbekanntes Unterstützungsangebot: {angebot_id!r}")
                 t = Terminanfrage(
                     angebot_id=angebot_id, conversation_id=conversation_id,
-                    name=name.strip(), datum=datum, von=von, bis=bis, status="angefragt",
+                    name=name, datum=datum, von=von, bis=bis, status="angefragt",
                     erstellt_am=utc_naiv(clock.now()), erstellt_von=erstellt_von,
                 )
                 s.add(t)
@@ -574,7 +591,7 @@ class SqlRepository:
                 return terminanfrage_record(t)
         except IntegrityError:
             vorhanden = self._terminanfrage(conversation_id, angebot_id, datum)
-            if vorhanden is None:
+            if vorhanden is None or vorhanden.name != name:
                 raise
             return vorhanden
 

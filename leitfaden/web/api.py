@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from functools import partial
+import re
 from typing import Any
 
 from sanic import Blueprint
@@ -14,9 +13,9 @@ from sanic.response import json as json_antwort
 
 from leitfaden import angebotsregister
 from leitfaden.web.filter import suchen
-from leitfaden.web.formate import angebot_json
+from leitfaden.web.formate import angebot_json, dumps
 from leitfaden.web.ipsc import abfrage
-from leitfaden.webauftrag.dokument import Fehler, WebauftragUngueltig
+from leitfaden.webauftrag.dokument import MAX_BYTES, Fehler, FremdeAgentur, WebauftragUngueltig
 from leitfaden.webauftrag.eingang import (
     STATUS_ANGEWENDET,
     WebauftragKonflikt,
@@ -26,12 +25,11 @@ from leitfaden.webauftrag.eingang import (
     verlauf,
 )
 
-dumps = partial(json.dumps, ensure_ascii=False)
-
-#: Largest accepted Webauftrag document.
-MAX_WEBAUFTRAG = 256 * 1024
 #: Name of the document in error messages of HTTP submissions.
 DOKUMENT = "HTTP-Anfrage"
+#: ``limit`` of ``GET /api/webauftraege``: 1 to 1000, ASCII digits only.
+MAX_LIMIT = 1000
+_LIMIT = re.compile(r"[0-9]{1,4}")
 
 
 def antwort(daten: Any, status: int = 200) -> HTTPResponse:
@@ -92,18 +90,12 @@ def _fehlerliste(fehler: list[Fehler]) -> list[dict[str, Any]]:
     return [f.als_dict() for f in fehler]
 
 
-def _fremde_agentur(exc: WebauftragUngueltig, agentur_id: str) -> bool:
-    """True if the only problem is that the document names another Agentur than the token."""
-    return (bool(exc.fehler) and exc.agentur_id is not None and exc.agentur_id != agentur_id
-            and all(f.feld == "agentur" for f in exc.fehler))
-
-
 def _text(request: Request) -> str | HTTPResponse:
     """The request body as text, or the error response (413, 422)."""
     body = request.body or b""
-    if len(body) > MAX_WEBAUFTRAG:
+    if len(body) > MAX_BYTES:
         return antwort({"fehler": f"Der Webauftrag ist zu groß ({len(body) // 1024} KiB, "
-                                  f"höchstens {MAX_WEBAUFTRAG // 1024} KiB). Teilen Sie ihn "
+                                  f"höchstens {MAX_BYTES // 1024} KiB). Teilen Sie ihn "
                                   "auf mehrere Webaufträge auf."}, status=413)
     try:
         return body.decode("utf-8-sig")
@@ -123,9 +115,9 @@ async def _verarbeiten(request: Request, funktion) -> HTTPResponse:
     try:
         ergebnis = await asyncio.to_thread(
             funktion, request.app.ctx.engine, text, agentur_id)
+    except FremdeAgentur as exc:  # only this error: nothing about the other Agentur
+        return antwort({"fehler": exc.fehler[0].meldung}, status=403)
     except WebauftragUngueltig as exc:
-        if _fremde_agentur(exc, agentur_id):
-            return antwort({"fehler": exc.fehler[0].meldung}, status=403)
         return antwort({"fehler": _fehlerliste(exc.fehler)}, status=422)
     except WebauftragKonflikt as exc:
         return antwort({"fehler": str(exc)}, status=409)
@@ -163,8 +155,9 @@ async def webauftraege(request: Request) -> HTTPResponse:
     if agentur_id is None:
         return _nicht_angemeldet()
     roh = request.args.get("limit", "100")
-    if not roh.isdigit() or not 1 <= int(roh) <= 1000:
-        return antwort({"fehler": "'limit' muss eine Zahl von 1 bis 1000 sein."}, status=400)
+    if not _LIMIT.fullmatch(roh) or not 1 <= int(roh) <= MAX_LIMIT:
+        return antwort({"fehler": f"Der Parameter 'limit' muss eine ganze Zahl von 1 bis "
+                                  f"{MAX_LIMIT} sein (Ziffern 0-9)."}, status=400)
     eintraege = await asyncio.to_thread(
         verlauf, request.app.ctx.engine, agentur_id=agentur_id, limit=int(roh))
     return antwort([e.als_dict() for e in eintraege])

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import itertools
-import json
 import logging
-from functools import partial
 from pathlib import Path
 
 from sanic import Sanic
 from sanic.exceptions import MethodNotSupported, NotFound, PayloadTooLarge, SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse, redirect
-from sanic.response import json as json_antwort
 from sqlalchemy.engine import Engine
 
 from leitfaden.store.db import make_engine
 from leitfaden.web import api, ipsc
 from leitfaden.web.vorlagen import seite
+from leitfaden.webauftrag.dokument import MAX_BYTES
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-
-#: Largest accepted request body (a Webauftrag document): 256 KiB.
-MAX_BODY = 256 * 1024
 
 SICHERHEITS_HEADER = {
     "Content-Security-Policy": (
@@ -37,8 +32,6 @@ SICHERHEITS_HEADER = {
 }
 
 _zaehler = itertools.count(1)
-
-dumps = partial(json.dumps, ensure_ascii=False)
 
 
 def _app_name() -> str:
@@ -54,7 +47,7 @@ def _ist_api(request: Request) -> bool:
 def _fehler(request: Request, status: int, titel: str, meldung: str) -> HTTPResponse:
     """German error as JSON (API) or page."""
     if _ist_api(request):
-        return json_antwort({"fehler": meldung}, status=status, dumps=dumps)
+        return api.antwort({"fehler": meldung}, status=status)
     return seite("fehler.html", status=status, titel=titel, meldung=meldung)
 
 
@@ -70,7 +63,7 @@ async def _methode(request: Request, exc: Exception) -> HTTPResponse:
 
 async def _zu_gross(request: Request, exc: Exception) -> HTTPResponse:
     return _fehler(request, 413, "Anfrage zu groß",
-                   f"Die Anfrage ist zu groß (höchstens {MAX_BODY // 1024} KiB).")
+                   f"Die Anfrage ist zu groß (höchstens {MAX_BYTES // 1024} KiB).")
 
 
 async def _sanic_fehler(request: Request, exc: SanicException) -> HTTPResponse:
@@ -104,13 +97,13 @@ async def _start(request: Request) -> HTTPResponse:
 
 
 async def _healthz(request: Request) -> HTTPResponse:
-    return json_antwort({"status": "ok"})
+    return api.antwort({"status": "ok"})
 
 
 def create_app(database_url: str | None = None, *, engine: Engine | None = None) -> Sanic:
     """Build the app on ``database_url`` (default: ``settings.database_url()``) or ``engine``."""
     app = Sanic(_app_name())
-    app.config.REQUEST_MAX_SIZE = MAX_BODY
+    app.config.REQUEST_MAX_SIZE = MAX_BYTES  # the largest Webauftrag document
     app.config.FALLBACK_ERROR_FORMAT = "html"
     app.ctx.engine = engine or make_engine(database_url)
     app.ctx.eigene_engine = engine is None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from leitfaden.angebotsregister import art_label
+from leitfaden.texte import zeitpunkt_text
 from leitfaden.webauftrag.eingang import verlauf
 
 #: German labels of the document's field names.
@@ -27,6 +28,7 @@ FELD_LABELS = {
     "kontakt.email": "E-Mail",
     "gueltig_ab": "gültig ab",
     "gueltig_bis": "gültig bis",
+    "zurueckgezogen_am": "zurückgezogen am",
 }
 AKTION_LABELS = {"neu": "Neu gemeldet", "aendern": "Geändert", "beenden": "Beendet"}
 KANAL_LABELS = {"http": "HTTP-Schnittstelle", "cli": "Kommandozeile"}
@@ -60,6 +62,11 @@ def _wert(feld: str, wert: str | None) -> str | None:
         return None
     if feld.startswith("gueltig_") and _ISO.match(wert):
         return dt.date.fromisoformat(wert).strftime("%d.%m.%Y")
+    if feld == "zurueckgezogen_am":
+        try:
+            return zeitpunkt_text(dt.datetime.fromisoformat(wert))
+        except ValueError:
+            return wert
     if feld == "art":
         return art_label(wert)
     if feld == "termin_erforderlich":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from leitfaden import angebotsregister, clock
 from leitfaden.angebotsregister import FilterUngueltig, OrtUnbekannt, Treffer
+from leitfaden.texte import DatumUngueltig, datum_lesen
 
 #: Query parameter -> German field label (used in error messages).
 FELDER = {
@@ -46,11 +46,6 @@ class Suchfilter:
     text: str = ""
     gueltig_am: dt.date | None = None
 
-    @property
-    def aktiv(self) -> bool:
-        """True if anything but the default date narrows the listing."""
-        return any((self.agentur, self.dienststelle, self.art, self.plz, self.text))
-
 
 @dataclass(frozen=True)
 class Suchergebnis:
@@ -60,18 +55,6 @@ class Suchergebnis:
     treffer: tuple[Treffer, ...] = ()
     fehler: tuple[FilterFehler, ...] = ()
     hinweis: str | None = None
-
-
-def datum_lesen(text: str) -> dt.date:
-    """``2026-11-18`` (date input) or ``18.11.2026``; raises ``ValueError``."""
-    text = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return dt.date.fromisoformat(text)
-    treffer = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    if treffer:
-        tag, monat, jahr = (int(g) for g in treffer.groups())
-        return dt.date(jahr, monat, tag)
-    raise ValueError(text)
 
 
 def filter_lesen(args: Mapping[str, str | None]) -> tuple[Suchfilter, list[FilterFehler]]:
@@ -94,7 +77,7 @@ def filter_lesen(args: Mapping[str, str | None]) -> tuple[Suchfilter, list[Filte
     elif werte["gueltig_am"]:
         try:
             stichtag = datum_lesen(werte["gueltig_am"])
-        except ValueError:
+        except DatumUngueltig:
             fehler.append(FilterFehler(
                 "gueltig_am", FELDER["gueltig_am"],
                 f"„{werte['gueltig_am']}“ ist kein gültiges Datum im Feld „gültig am“. "

@@ -3,42 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leitfaden.angebotsregister import art_label
 from leitfaden.offers import uhrzeit, zeiten_text
 from leitfaden.store.records import WOCHENTAGE, AngebotRecord, DienststelleRecord
+from leitfaden.texte import zeitpunkt_iso, zeitpunkt_text
 
-try:
-    ZEITZONE: dt.tzinfo = ZoneInfo("Europe/Berlin")
-except ZoneInfoNotFoundError:  # pragma: no cover - system without tz database
-    ZEITZONE = dt.timezone.utc
+#: JSON with umlauts as they are (every JSON answer of the app).
+dumps = partial(json.dumps, ensure_ascii=False)
 
 
 def datum(wert: dt.date | None) -> str:
     """``2026-07-20`` -> ``20.07.2026`` (empty for ``None``)."""
     return wert.strftime("%d.%m.%Y") if wert else ""
-
-
-def zeitpunkt(wert: dt.datetime | None) -> str:
-    """A UTC timestamp in German local time: ``18.11.2026, 09:15 Uhr``."""
-    if wert is None:
-        return ""
-    if wert.tzinfo is None:
-        wert = wert.replace(tzinfo=dt.timezone.utc)
-    lokal = wert.astimezone(ZEITZONE)
-    return f"{lokal:%d.%m.%Y}, {lokal:%H:%M} Uhr"
-
-
-def zeitpunkt_iso(wert: dt.datetime | None) -> str:
-    """Machine-readable form for ``<time datetime>`` and JSON."""
-    if wert is None:
-        return ""
-    if wert.tzinfo is None:
-        wert = wert.replace(tzinfo=dt.timezone.utc)
-    return wert.isoformat(timespec="seconds")
 
 
 def gueltigkeit(angebot: AngebotRecord) -> str:
@@ -87,6 +68,7 @@ def angebot_json(angebot: AngebotRecord, dienststelle: DienststelleRecord) -> di
         "gueltig_ab": angebot.gueltig_ab.isoformat(),
         "gueltig_bis": angebot.gueltig_bis.isoformat() if angebot.gueltig_bis else None,
         "geaendert_am": zeitpunkt_iso(angebot.geaendert_am),
+        "zurueckgezogen_am": zeitpunkt_iso(angebot.zurueckgezogen_am) or None,
         "dienststelle": {
             "id": dienststelle.id,
             "name": dienststelle.name,
@@ -100,7 +82,7 @@ def angebot_json(angebot: AngebotRecord, dienststelle: DienststelleRecord) -> di
 
 JINJA_FILTER = {
     "datum": datum,
-    "zeitpunkt": zeitpunkt,
+    "zeitpunkt": zeitpunkt_text,
     "zeitpunkt_iso": zeitpunkt_iso,
     "gueltigkeit": gueltigkeit,
     "ja_nein": ja_nein,

@@ -12,6 +12,7 @@ from sanic.response import HTTPResponse
 
 from leitfaden import angebotsregister, clock
 from leitfaden.store.records import AngebotRecord
+from leitfaden.texte import zeitpunkt_text
 from leitfaden.web import auftraege
 from leitfaden.web.filter import FELDER, suchen
 from leitfaden.web.vorlagen import seite
@@ -25,11 +26,14 @@ def abfrage(request: Request) -> dict[str, str]:
 
 def zustand(angebot: AngebotRecord, heute: dt.date) -> tuple[str, str]:
     """CSS class and German text of the offer's validity today."""
-    if angebot.gueltig_bis is not None and angebot.gueltig_bis < heute:
-        return "beendet", f"Beendet am {angebot.gueltig_bis:%d.%m.%Y}"
+    if angebot.zurueckgezogen:
+        return "zurueckgezogen", (f"Zurückgezogen am {zeitpunkt_text(angebot.zurueckgezogen_am)}"
+                                  " – das Angebot gilt nicht")
+    if angebot.gilt_am(heute):
+        return "gueltig", "Aktuell gültig"
     if angebot.gueltig_ab > heute:
         return "zukuenftig", f"Noch nicht gültig – gilt ab {angebot.gueltig_ab:%d.%m.%Y}"
-    return "gueltig", "Aktuell gültig"
+    return "beendet", f"Beendet am {angebot.gueltig_bis:%d.%m.%Y}"
 
 
 async def liste(request: Request) -> HTTPResponse:

@@ -8,6 +8,7 @@ Template for Agenturen: ``guidelines/webauftrag-beispiel.yml``.
 
 from leitfaden.webauftrag.dokument import (
     Fehler,
+    FremdeAgentur,
     WebauftragDokument,
     WebauftragUngueltig,
     lesen,
@@ -15,6 +16,7 @@ from leitfaden.webauftrag.dokument import (
 from leitfaden.webauftrag.eingang import (
     Aenderung,
     Ergebnis,
+    NeuerToken,
     TokenRecord,
     WebauftragKonflikt,
     WebauftragRecord,
@@ -22,6 +24,7 @@ from leitfaden.webauftrag.eingang import (
     einreichen,
     pruefen,
     token_erzeugen,
+    token_erzeugen_mit_id,
     token_widerrufen,
     tokens,
     verlauf,
@@ -31,6 +34,8 @@ __all__ = [
     "Aenderung",
     "Ergebnis",
     "Fehler",
+    "FremdeAgentur",
+    "NeuerToken",
     "TokenRecord",
     "WebauftragDokument",
     "WebauftragKonflikt",
@@ -41,6 +46,7 @@ __all__ = [
     "lesen",
     "pruefen",
     "token_erzeugen",
+    "token_erzeugen_mit_id",
     "token_widerrufen",
     "tokens",
     "verlauf",

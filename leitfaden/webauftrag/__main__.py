@@ -1,7 +1,10 @@
 """Command line of the Webauftrag intake: ``python -m leitfaden.webauftrag BEFEHL ...``.
 
-Exit codes: 0 done, 1 other error (unknown Agentur or token), 2 Webauftrag invalid (or file
-unreadable), 3 number already used for a different content.
+Exit codes: 0 done, 1 other error (unknown Agentur or token), 2 Webauftrag invalid (also:
+another Agentur's, file unreadable, wrong arguments), 3 number already used for a different
+content. A token is never taken from the command line (shell history, process list): it is
+printed once by ``token`` and read from standard input by ``token-pruefen`` and
+``token-widerrufen -``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from leitfaden import settings
 from leitfaden.store.db import make_engine, migrate, normalise_url
+from leitfaden.texte import zeitpunkt_text
 from leitfaden.webauftrag.dokument import WebauftragUngueltig
 from leitfaden.webauftrag.eingang import (
     STATUS_BEREITS_ANGEWENDET,
@@ -24,11 +28,10 @@ from leitfaden.webauftrag.eingang import (
     einreichen,
     felder_text,
     pruefen,
-    token_erzeugen,
+    token_erzeugen_mit_id,
     token_widerrufen,
     tokens,
     verlauf,
-    zeitpunkt_text,
 )
 
 OK, FEHLER, UNGUELTIG, KONFLIKT = 0, 1, 2, 3
@@ -122,20 +125,25 @@ def _verlauf(engine: Engine, args: argparse.Namespace) -> int:
 
 def _token(engine: Engine, args: argparse.Namespace) -> int:
     try:
-        token = token_erzeugen(engine, args.agentur, args.bezeichnung, akteur=AKTEUR)
+        neu = token_erzeugen_mit_id(engine, args.agentur, args.bezeichnung, akteur=AKTEUR)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return FEHLER
-    print(token)
-    neu = tokens(engine, args.agentur)[0]
-    print(f"Token Nr. {neu.id} für die Agentur {args.agentur} erzeugt. Er wird nur jetzt "
+    print(neu.token)
+    print(f"Token Nr. {neu.id} für die Agentur {neu.agentur_id} erzeugt. Er wird nur jetzt "
           "angezeigt; bewahren Sie ihn sicher auf.", file=sys.stderr)
     return OK
 
 
 def _token_widerrufen(engine: Engine, args: argparse.Namespace) -> int:
+    schluessel: int | str = args.id
+    if schluessel == "-":
+        schluessel = sys.stdin.readline().strip()
+        if not schluessel:
+            print("Es wurde kein Token von der Standardeingabe gelesen.", file=sys.stderr)
+            return FEHLER
     try:
-        record = token_widerrufen(engine, args.id, akteur=AKTEUR)
+        record = token_widerrufen(engine, schluessel, akteur=AKTEUR)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return FEHLER
@@ -165,6 +173,24 @@ def _token_pruefen(engine: Engine, args: argparse.Namespace) -> int:
     return OK
 
 
+def _anzahl(text: str) -> int:
+    """``--limit``: a whole number from 1 (argparse reports anything else)."""
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' ist keine ganze Zahl ab 1")
+    return int(text)
+
+
+def _token_nummer(text: str) -> int | str:
+    """``token-widerrufen``: a token's number, or ``-`` (the token itself from stdin)."""
+    if text == "-":
+        return text
+    if text.isascii() and text.isdigit() and len(text) < 19:
+        return int(text)
+    raise argparse.ArgumentTypeError(
+        "Geben Sie die Nummer des Tokens an (siehe 'tokens') oder '-', um den Token von der "
+        "Standardeingabe zu lesen. Der Token selbst gehört nicht in die Befehlszeile.")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (German help)."""
     p = argparse.ArgumentParser(
@@ -185,14 +211,16 @@ def parser() -> argparse.ArgumentParser:
     v = befehle.add_parser("verlauf", help="gespeicherte Webaufträge, neueste zuerst")
     v.add_argument("--agentur", help="nur Webaufträge dieser Agentur")
     v.add_argument("--angebot", help="nur Änderungen an diesem Angebot (ID)")
-    v.add_argument("--limit", type=int, default=100, help="höchstens so viele (Standard 100)")
+    v.add_argument("--limit", type=_anzahl, default=100,
+                   help="höchstens so viele (ab 1, Standard 100)")
 
     t = befehle.add_parser("token", help="neuen API-Token für eine Agentur erzeugen")
     t.add_argument("agentur", metavar="AGENTUR")
     t.add_argument("--bezeichnung", default="", help="wofür der Token ist (z. B. Fachverfahren)")
 
     w = befehle.add_parser("token-widerrufen", help="API-Token widerrufen")
-    w.add_argument("id", metavar="ID", help="Nummer des Tokens (siehe 'tokens') oder der Token")
+    w.add_argument("id", metavar="NUMMER", type=_token_nummer,
+                   help="Nummer des Tokens (siehe 'tokens') oder - (Token von stdin lesen)")
 
     ts = befehle.add_parser("tokens", help="API-Tokens auflisten (ohne ihren Wert)")
     ts.add_argument("--agentur", help="nur Tokens dieser Agentur")

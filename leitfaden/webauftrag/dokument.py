@@ -19,9 +19,11 @@ from typing import Any
 import yaml
 
 from leitfaden.guides.yamlsource import LocatedDict, YamlSourceError, load_located
+from leitfaden.store.models import WEBAUFTRAG_AKTIONEN
 from leitfaden.store.records import ANGEBOTSARTEN, WOCHENTAGE
+from leitfaden.texte import DATUMSFORMATE, STEUERZEICHEN, DatumUngueltig, datum_lesen
 
-#: A document larger than this is refused before it is parsed.
+#: A document larger than this is refused before it is parsed (also the HTTP body limit).
 MAX_BYTES = 256 * 1024
 #: At most this many entries (offers) per Webauftrag.
 MAX_ANGEBOTE = 200
@@ -29,8 +31,8 @@ MAX_ANGEBOTE = 200
 MAX_ZEITEN = 50
 #: At most this many languages per offer.
 MAX_SPRACHEN = 20
-
-AKTIONEN = ("neu", "aendern", "beenden")
+#: How close a misspelt name must be to a known one for a "Meinten Sie ...?" suggestion.
+VORSCHLAG_AEHNLICHKEIT = 0.7
 
 KOPF_FELDER = ("webauftrag", "agentur", "absender", "angebote")
 EINTRAG_FELDER = (
@@ -67,10 +69,8 @@ _NUMMER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,49}$")
 _SCHLUESSEL = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _TELEFON = re.compile(r"^\+?[0-9][0-9 ()/-]{3,38}$")
-_ISO_DATUM = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DE_DATUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_UHRZEIT = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-_STEUERZEICHEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UHRZEIT = re.compile(r"(\d{1,2})[:.](\d{2})", re.ASCII)
+_GANZE_ZAHL = re.compile(r"\d{1,4}", re.ASCII)
 
 _TAGE_KURZ = ("mo", "di", "mi", "do", "fr", "sa", "so")
 _TAGE: dict[str, int] = {k: i for i, k in enumerate(_TAGE_KURZ)}
@@ -112,6 +112,31 @@ class WebauftragUngueltig(ValueError):
         kopf = ("Der Webauftrag wurde abgelehnt: 1 Fehler." if anzahl == 1
                 else f"Der Webauftrag wurde abgelehnt: {anzahl} Fehler.")
         super().__init__("\n".join([kopf, *(str(f) for f in self.fehler)]))
+
+
+class FremdeAgentur(WebauftragUngueltig):
+    """The document names another Agentur than the sender's access (token, ``--agentur``).
+
+    Nothing else is checked then (nothing about the other Agentur is looked up or revealed):
+    ``fehler`` holds only this one error.
+    """
+
+
+def fremde_agentur(agentur_id: str | None, erwartete_agentur: str | None) -> bool:
+    """True if the document's (valid) Agentur is not the expected one."""
+    return bool(agentur_id) and erwartete_agentur is not None \
+        and agentur_id != erwartete_agentur
+
+
+def ablehnung(
+    dok: WebauftragDokument | None, fehler: Iterable[Fehler], *,
+    erwartete_agentur: str | None = None,
+) -> WebauftragUngueltig:
+    """The exception rejecting ``dok`` (:class:`FremdeAgentur` for another Agentur's)."""
+    art = FremdeAgentur if dok is not None and fremde_agentur(
+        dok.agentur_id, erwartete_agentur) else WebauftragUngueltig
+    return art(fehler, nummer=(dok.nummer or None) if dok else None,
+               agentur_id=(dok.agentur_id or None) if dok else None)
 
 
 @dataclass(frozen=True, order=True)
@@ -217,8 +242,10 @@ class _Ungueltig(Exception):
     """A single field value is wrong (internal)."""
 
 
-def _vorschlag(wort: str, moeglich: Iterable[str]) -> str:
-    treffer = difflib.get_close_matches(wort, list(moeglich), n=1, cutoff=0.7)
+def vorschlag(wort: str, moeglich: Iterable[str]) -> str:
+    """`` Meinten Sie 'x'?`` for the closest of ``moeglich``, or an empty string."""
+    treffer = difflib.get_close_matches(wort, list(moeglich), n=1,
+                                        cutoff=VORSCHLAG_AEHNLICHKEIT)
     return f" Meinten Sie '{treffer[0]}'?" if treffer else ""
 
 
@@ -240,7 +267,7 @@ def _text(wert: Any, feld: str, *, einzeilig: bool = True) -> str:
     wert = " ".join(wert.split()) if einzeilig else wert.strip()
     if not wert:
         raise _Ungueltig("Das Feld darf nicht leer sein.")
-    if _STEUERZEICHEN.search(wert):
+    if STEUERZEICHEN.search(wert):
         raise _Ungueltig("Der Text enthält unzulässige Steuerzeichen.")
     hoechstens = LAENGEN[feld]
     if len(wert) > hoechstens:
@@ -265,40 +292,36 @@ def _wahrheitswert(wert: Any) -> bool:
     return wert
 
 
-def datum_lesen(wert: Any) -> dt.date:
-    """A date from YAML (``2026-12-01`` unquoted) or text (``2026-12-01``, ``01.12.2026``)."""
+def _datum(wert: Any) -> dt.date:
+    """A date from YAML (``2026-12-01`` unquoted) or text (see :func:`datum_lesen`)."""
     if isinstance(wert, dt.datetime):
         raise _Ungueltig("Bitte nur ein Datum ohne Uhrzeit angeben.")
     if isinstance(wert, dt.date):
         datum = wert
     elif isinstance(wert, str):
-        text = wert.strip()
-        if m := _ISO_DATUM.match(text):
-            jahr, monat, tag = (int(g) for g in m.groups())
-        elif m := _DE_DATUM.match(text):
-            tag, monat, jahr = (int(g) for g in m.groups())
-        else:
-            raise _Ungueltig(
-                f"'{text}' ist kein Datum. Schreiben Sie JJJJ-MM-TT oder TT.MM.JJJJ "
-                "(z. B. 2026-12-01 oder 01.12.2026).")
         try:
-            datum = dt.date(jahr, monat, tag)
-        except ValueError:
-            raise _Ungueltig(f"Das Datum '{text}' gibt es nicht.") from None
+            datum = datum_lesen(wert)
+        except DatumUngueltig as exc:
+            raise _Ungueltig(str(exc)) from None
     else:
-        raise _Ungueltig(
-            f"'{wert}' ist kein Datum. Schreiben Sie JJJJ-MM-TT oder TT.MM.JJJJ.")
+        raise _Ungueltig(f"'{wert}' ist kein Datum. Schreiben Sie {DATUMSFORMATE}.")
     if not 2000 <= datum.year <= 2099:
         raise _Ungueltig(f"Das Datum {datum:%d.%m.%Y} liegt außerhalb von 2000 bis 2099.")
     return datum
 
 
 def uhrzeit_lesen(wert: Any) -> dt.time:
-    """A time ``HH:MM``; unquoted ``12:00`` reaches us as raw text (YAML 1.1 would say 720)."""
-    if isinstance(wert, int) and not isinstance(wert, bool) and 0 <= wert < 24 * 60:
-        return dt.time(wert // 60, wert % 60)  # a sexagesimal integer read by plain PyYAML
-    text = str(wert).strip() if isinstance(wert, (str, int)) else None
-    m = _UHRZEIT.match(text) if text is not None and not isinstance(wert, bool) else None
+    """A time ``HH:MM`` (or ``HH.MM``).
+
+    :func:`load_located` hands every number over as the text written: unquoted ``12:00``
+    arrives as ``"12:00"`` (not YAML 1.1's 720) and ``von: 9`` as ``"9"``. A bare number
+    (``9``, ``930``) is refused with a hint rather than guessed.
+    """
+    text = wert.strip() if isinstance(wert, str) else None
+    if text is not None and _GANZE_ZAHL.fullmatch(text):
+        raise _Ungueltig(f"'{text}' ist keine Uhrzeit. Schreiben Sie Stunden und Minuten als "
+                         "HH:MM, z. B. 09:00 für 9 Uhr.")
+    m = _UHRZEIT.fullmatch(text) if text is not None else None
     if m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise _Ungueltig(f"'{wert}' ist keine Uhrzeit. Schreiben Sie HH:MM (z. B. 09:00).")
     return dt.time(int(m.group(1)), int(m.group(2)))
@@ -381,7 +404,7 @@ class _EintragLeser:
             if schluessel not in EINTRAG_FELDER:
                 self.melde(
                     roh.line_of(schluessel),
-                    f"Unbekanntes Feld '{schluessel}'.{_vorschlag(schluessel, EINTRAG_FELDER)}"
+                    f"Unbekanntes Feld '{schluessel}'.{vorschlag(schluessel, EINTRAG_FELDER)}"
                     f" Erlaubt sind: {_liste(EINTRAG_FELDER)}.", schluessel)
             elif schluessel not in erlaubt:
                 self.melde(
@@ -446,9 +469,10 @@ class _EintragLeser:
                        "'aktion: beenden' an.", "aktion")
             return None
         text = str(wert).strip().lower().replace("ä", "ae")
-        if text not in AKTIONEN:
+        if text not in WEBAUFTRAG_AKTIONEN:
             self.melde(roh.line_of("aktion"),
-                       f"Unbekannte Aktion '{wert}'. Erlaubt sind: {_liste(AKTIONEN)}.",
+                       f"Unbekannte Aktion '{wert}'. Erlaubt sind: "
+                       f"{_liste(WEBAUFTRAG_AKTIONEN)}.",
                        "aktion")
             return None
         return text
@@ -466,8 +490,8 @@ class _EintragLeser:
                   leerbar=True)
         self.feld("sprachen", _sprachen)
         self._kontakt(neu=aktion == "neu")
-        self.feld("gueltig_ab", datum_lesen)
-        self.feld("gueltig_bis", datum_lesen, leerbar=True)
+        self.feld("gueltig_ab", _datum)
+        self.feld("gueltig_bis", _datum, leerbar=True)
 
     def _kontakt(self, *, neu: bool) -> None:
         roh = self.roh
@@ -488,7 +512,7 @@ class _EintragLeser:
             if schluessel not in KONTAKT_FELDER:
                 self.melde(kontakt.line_of(schluessel),
                            f"Unbekanntes Feld '{schluessel}'."
-                           f"{_vorschlag(schluessel, KONTAKT_FELDER)} Erlaubt sind: "
+                           f"{vorschlag(schluessel, KONTAKT_FELDER)} Erlaubt sind: "
                            f"{_liste(KONTAKT_FELDER)}.", f"kontakt.{schluessel}")
         for name, leser in (("telefon", _telefon), ("email", _email)):
             if name not in kontakt:
@@ -533,7 +557,7 @@ class _EintragLeser:
                 if schluessel not in ZEIT_FELDER:
                     self.melde(slot.line_of(schluessel),
                                f"Unbekanntes Feld '{schluessel}'."
-                               f"{_vorschlag(schluessel, ZEIT_FELDER)} Erlaubt sind: "
+                               f"{vorschlag(schluessel, ZEIT_FELDER)} Erlaubt sind: "
                                f"{_liste(ZEIT_FELDER)}.", f"{pfad}.{schluessel}")
                     fehlerfrei = False
             for name, leser in (("tage", _tage), ("von", uhrzeit_lesen),
@@ -605,7 +629,7 @@ def _art(wert: Any) -> str:
     text = str(wert).strip() if isinstance(wert, str) else None
     if text not in ANGEBOTSARTEN:
         raise _Ungueltig(
-            f"Unbekannte Angebotsart '{wert}'.{_vorschlag(str(wert), ANGEBOTSARTEN)} Erlaubt "
+            f"Unbekannte Angebotsart '{wert}'.{vorschlag(str(wert), ANGEBOTSARTEN)} Erlaubt "
             f"sind: {_liste(ANGEBOTSARTEN)}.")
     return text
 
@@ -624,7 +648,7 @@ def _sprachen(wert: Any) -> tuple[str, ...]:
         sprache = " ".join(teil.split())
         if not sprache:
             continue
-        if len(sprache) > LAENGEN["sprache"] or _STEUERZEICHEN.search(sprache):
+        if len(sprache) > LAENGEN["sprache"] or STEUERZEICHEN.search(sprache):
             raise _Ungueltig(f"'{sprache[:60]}...' ist keine gültige Sprachangabe.")
         if sprache.casefold() not in (s.casefold() for s in sprachen):
             sprachen.append(sprache)
@@ -668,7 +692,8 @@ def lesen_mit_fehlern(
 
     The document is ``None`` when nothing could be read (size, syntax, not a mapping).
     Otherwise it holds the header (empty strings where invalid) and the entries whose
-    ``aktion`` and ``id`` are valid, so the store checks can run on them as well.
+    ``aktion`` and ``id`` are valid, so the store checks can run on them as well. A document
+    of another Agentur than ``erwartete_agentur`` yields only that error and no entries.
     """
     s = _Sammler(dokument)
     groesse = len(text.encode("utf-8", errors="replace"))
@@ -698,7 +723,7 @@ def lesen_mit_fehlern(
     for schluessel in roh:
         if schluessel not in KOPF_FELDER:
             s.melde(roh.line_of(schluessel),
-                    f"Unbekanntes Feld '{schluessel}'.{_vorschlag(schluessel, KOPF_FELDER)} "
+                    f"Unbekanntes Feld '{schluessel}'.{vorschlag(schluessel, KOPF_FELDER)} "
                     f"Erlaubt sind: {_liste(KOPF_FELDER)}.", feld=schluessel)
 
     def kopf(name: str, leser) -> str:
@@ -716,11 +741,14 @@ def lesen_mit_fehlern(
     nummer = kopf("webauftrag", _nummer)
     agentur_id = kopf("agentur", lambda w: _schluessel(w, "agentur"))
     absender = kopf("absender", lambda w: _text(w, "absender"))
-    if agentur_id and erwartete_agentur is not None and agentur_id != erwartete_agentur:
-        s.melde(roh.line_of("agentur"),
-                f"Dieser Webauftrag ist für die Agentur '{agentur_id}', Ihr Zugang gilt aber "
-                f"für die Agentur '{erwartete_agentur}'. Sie können nur Angebote Ihrer "
-                "eigenen Agentur melden.", feld="agentur")
+    if fremde_agentur(agentur_id, erwartete_agentur):
+        # Rejected at once: no other error, and no store check against the other Agentur.
+        fremd = Fehler(dokument, roh.line_of("agentur"), None, "agentur",
+                       f"Dieser Webauftrag ist für die Agentur '{agentur_id}', Ihr Zugang gilt "
+                       f"aber für die Agentur '{erwartete_agentur}'. Sie können nur Angebote "
+                       "Ihrer eigenen Agentur melden.")
+        return WebauftragDokument(dokument=dokument, nummer=nummer, agentur_id=agentur_id,
+                                  absender=absender, eintraege=()), [fremd]
 
     eintraege: list[AngebotEintrag] = []
     angebote = roh.get("angebote")
@@ -772,9 +800,5 @@ def lesen(
     """Parse and check ``text`` (without the store); raise :class:`WebauftragUngueltig`."""
     gelesen, fehler = lesen_mit_fehlern(text, dokument, erwartete_agentur=erwartete_agentur)
     if fehler or gelesen is None:
-        raise WebauftragUngueltig(
-            fehler,
-            nummer=(gelesen.nummer or None) if gelesen else None,
-            agentur_id=(gelesen.agentur_id or None) if gelesen else None,
-        )
+        raise ablehnung(gelesen, fehler, erwartete_agentur=erwartete_agentur)
     return gelesen

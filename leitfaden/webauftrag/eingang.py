@@ -4,19 +4,21 @@ A Webauftrag is applied in one transaction (all entries or none). Its row in ``w
 is written first: the unique ``(agentur_id, nummer)`` serialises concurrent submissions of
 the same number (PostgreSQL waits on the index, SQLite on its write lock), and the loser of
 such a race finds the winner's row and answers "bereits angewendet".
+
+``beenden`` sets the last valid day (without a date: yesterday, the offer ends at once); an
+end before the offer's beginning withdraws it instead (``zurueckgezogen_am``), as the dates
+cannot express that.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -38,16 +40,21 @@ from leitfaden.store.models import (
     utc_naiv,
 )
 from leitfaden.store.repository import audit_schreiben
+from leitfaden.texte import zeitpunkt_iso, zeitpunkt_text
 from leitfaden.webauftrag.dokument import (
     WERT_FELDER,
     AngebotEintrag,
     Fehler,
+    FremdeAgentur,
     WebauftragDokument,
     WebauftragUngueltig,
     Zeit,
+    ablehnung,
     als_text,
     endzustand_fehler,
+    fremde_agentur,
     lesen_mit_fehlern,
+    vorschlag,
     zeile_fuer,
 )
 
@@ -57,11 +64,6 @@ SPALTEN = {
     "kontakt.telefon": "kontakt_telefon",
     "kontakt.email": "kontakt_email",
 }
-
-try:
-    ZEITZONE: dt.tzinfo = ZoneInfo("Europe/Berlin")
-except ZoneInfoNotFoundError:  # pragma: no cover - system without tz database
-    ZEITZONE = dt.timezone.utc
 
 STATUS_ANGEWENDET = "angewendet"
 STATUS_BEREITS_ANGEWENDET = "bereits_angewendet"
@@ -136,6 +138,18 @@ class WebauftragRecord:
 
 
 @dataclass(frozen=True)
+class NeuerToken:
+    """A token just created: its number (for ``tokens`` and revoking) and its value.
+
+    The value is shown once and never stored; it stays out of ``repr`` (logs).
+    """
+
+    id: int
+    agentur_id: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class TokenRecord:
     """An API token of an Agentur (never the token itself)."""
 
@@ -206,26 +220,41 @@ def _bestand(a: Unterstuetzungsangebot) -> dict[str, Any]:
     }
 
 
-def _vorschlag(wort: str, moeglich: list[str]) -> str:
-    treffer = difflib.get_close_matches(wort, moeglich, n=1, cutoff=0.75)
-    return f" Meinten Sie '{treffer[0]}'?" if treffer else ""
+def _beenden(bisher: Mapping[str, Any], ende: dt.date | None,
+             jetzt: dt.datetime) -> dict[str, Any]:
+    """The values ``beenden`` sets: the last valid day, or the withdrawal.
+
+    Without ``ende`` the offer ends at once: yesterday was its last day (an earlier stored end
+    stays). An end before the offer's beginning withdraws it (``zurueckgezogen_am``); its
+    dates stay as they are.
+    """
+    if ende is None:
+        gestern = clock.today() - dt.timedelta(days=1)
+        gespeichert = bisher.get("gueltig_bis")
+        ende = gespeichert if gespeichert is not None and gespeichert <= gestern else gestern
+    if ende < bisher["gueltig_ab"]:
+        return {"zurueckgezogen_am": jetzt}
+    return {"gueltig_bis": ende}
 
 
 def _planen(
-    s: Session, dok: WebauftragDokument, *, sperren: bool = False
+    s: Session, dok: WebauftragDokument, *, jetzt: dt.datetime,
+    erwartete_agentur: str | None = None, sperren: bool = False,
 ) -> tuple[list[_Plan], list[Fehler]]:
     """Check ``dok`` against the store (in the caller's transaction) and plan its changes.
 
+    ``jetzt`` (naive UTC) is the time of a withdrawal. The checks only ever look at the
+    document's Agentur (or ``erwartete_agentur`` if the document names none that is valid).
     ``sperren`` locks the offers to change (PostgreSQL), so the "old" values in the history
     are the ones really replaced even when two Webaufträge change the same offer at once.
     """
     fehler: list[Fehler] = []
-    agentur_id = dok.agentur_id or None
+    agentur_id = dok.agentur_id or erwartete_agentur or None
     if agentur_id and s.get(Agentur, agentur_id) is None:
         bekannt = list(s.scalars(select(Agentur.id).order_by(Agentur.id)))
         fehler.append(Fehler(
             dok.dokument, dok.zeilen.get("agentur"), None, "agentur",
-            f"Die Agentur '{agentur_id}' ist unbekannt.{_vorschlag(agentur_id, bekannt)}"))
+            f"Die Agentur '{agentur_id}' ist unbekannt.{vorschlag(agentur_id, bekannt)}"))
         agentur_id = None
     ids = [e.id for e in dok.eintraege]
     abfrage = (
@@ -265,7 +294,7 @@ def _planen(
             continue
         if e.aktion != "neu" and vorhanden is None:
             melde("id", f"Ein Angebot mit der ID '{e.id}' gibt es nicht."
-                  f"{_vorschlag(e.id, eigene_angebote)}")
+                  f"{vorschlag(e.id, eigene_angebote)}")
             continue
         if vorhanden is not None and agentur_id \
                 and vorhanden.dienststelle.agentur_id != agentur_id:
@@ -281,7 +310,7 @@ def _planen(
                 if eigene else ""
             if d is None:
                 melde("dienststelle", f"Die Dienststelle '{d_id}' gibt es nicht."
-                      f"{_vorschlag(d_id, eigene)}{liste}")
+                      f"{vorschlag(d_id, eigene)}{liste}")
                 dienststelle_ok = False
             elif agentur_id and d.agentur_id != agentur_id:
                 melde("dienststelle", f"Die Dienststelle '{d_id}' gehört zur Agentur "
@@ -293,22 +322,26 @@ def _planen(
 
         bisher = _bestand(vorhanden) if vorhanden is not None else {}
         setzen = dict(e.werte)
-        if e.aktion == "beenden" and setzen.get("gueltig_bis") is None:
-            heute = clock.today()
-            gespeichert = bisher.get("gueltig_bis")
-            setzen["gueltig_bis"] = (
-                gespeichert if gespeichert is not None and gespeichert <= heute else heute)
+        zurueckgezogen = vorhanden.zurueckgezogen_am if vorhanden is not None else None
+        if zurueckgezogen is not None:
+            if e.aktion == "aendern":
+                melde("id", f"Das Angebot '{e.id}' wurde am {zeitpunkt_text(zurueckgezogen)} "
+                      "zurückgezogen und kann nicht mehr geändert werden. Melden Sie es mit "
+                      "'aktion: neu' unter einer neuen ID.")
+                continue
+            setzen = {}  # beenden: withdrawn already, nothing changes
+        elif e.aktion == "beenden":
+            setzen = _beenden(bisher, setzen.get("gueltig_bis"), jetzt)
         if vorhanden is not None:  # new offers were checked in the document already
             for feld, meldung in endzustand_fehler({**bisher, **setzen}):
-                if e.aktion == "beenden" and feld == "gueltig_bis" \
-                        and "gueltig_bis" not in e.zeilen:
-                    meldung += " Geben Sie ein Ende ab dem Beginn des Angebots an."
                 melde(feld, meldung, zeile_fuer(feld, e.zeilen, e.zeile))
         felder: dict[str, tuple[str | None, str | None]] = {}
         for k in WERT_FELDER:
             alt, neu = als_text(bisher.get(k)), als_text(setzen.get(k))
             if k in setzen and alt != neu:
                 felder[k] = (alt, neu)
+        if "zurueckgezogen_am" in setzen:
+            felder["zurueckgezogen_am"] = (None, zeitpunkt_iso(jetzt))
         if vorhanden is not None:  # set only what really changes
             setzen = {k: v for k, v in setzen.items() if k in felder}
         plaene.append(_Plan(eintrag=e, angebot=vorhanden, setzen=setzen, felder=felder))
@@ -380,17 +413,21 @@ def _ablehnung_protokollieren(
 def _pruefen_lesend(
     engine: Engine, text: str, dokument: str, erwartete_agentur: str | None
 ) -> tuple[WebauftragDokument | None, list[Fehler], list[_Plan], WebauftragRecord | None]:
-    """Read and check the document and (read-only) against the store."""
+    """Read and check the document and (read-only) against the store.
+
+    Another Agentur's document is not checked against the store at all.
+    """
     dok, fehler = lesen_mit_fehlern(text, dokument, erwartete_agentur=erwartete_agentur)
-    if dok is None:
-        return None, fehler, [], None
+    if dok is None or fremde_agentur(dok.agentur_id, erwartete_agentur):
+        return dok, fehler, [], None
     with session_scope(engine) as s:
         vorher = None
         if not fehler:
             vorher = _gespeichert(s, dok.agentur_id, dok.nummer)
             if vorher is not None:
                 return dok, [], [], vorher
-        plaene, db_fehler = _planen(s, dok)
+        plaene, db_fehler = _planen(s, dok, jetzt=utc_naiv(clock.now()),
+                                    erwartete_agentur=erwartete_agentur)
     return dok, fehler + db_fehler, plaene, None
 
 
@@ -405,11 +442,12 @@ def pruefen(
 
     Returns the planned changes (status ``geprueft``) or, for a number applied before with
     the same content, the stored result (``bereits_angewendet``). Raises
-    :class:`WebauftragUngueltig` or :class:`WebauftragKonflikt`.
+    :class:`WebauftragUngueltig` (:class:`FremdeAgentur` for another Agentur's document) or
+    :class:`WebauftragKonflikt`.
     """
     dok, fehler, plaene, vorher = _pruefen_lesend(engine, text, dokument, erwartete_agentur)
     if fehler or dok is None:
-        raise _ungueltig(dok, fehler)
+        raise ablehnung(dok, fehler, erwartete_agentur=erwartete_agentur)
     if vorher is not None:
         return _wiederholung(vorher, dok)
     return Ergebnis(
@@ -417,11 +455,6 @@ def pruefen(
         status=STATUS_GEPRUEFT, eingegangen_am=None,
         aenderungen=tuple(Aenderung(p.eintrag.id, p.eintrag.aktion, p.felder) for p in plaene),
     )
-
-
-def _ungueltig(dok: WebauftragDokument | None, fehler: list[Fehler]) -> WebauftragUngueltig:
-    return WebauftragUngueltig(fehler, nummer=(dok.nummer or None) if dok else None,
-                               agentur_id=(dok.agentur_id or None) if dok else None)
 
 
 class _Abgelehnt(Exception):
@@ -440,17 +473,20 @@ def einreichen(
 
     ``absender_kanal`` is ``cli`` or ``http``; ``erwartete_agentur`` (e.g. from the API
     token) must match the document's Agentur. Raises :class:`WebauftragUngueltig` with every
-    error (nothing is changed; the rejection is audited) or :class:`WebauftragKonflikt`.
+    error (nothing is changed; the rejection is audited), :class:`FremdeAgentur` (only that
+    error) or :class:`WebauftragKonflikt`.
     """
     if absender_kanal not in WEBAUFTRAG_KANAELE:
         raise ValueError(f"Unbekannter Kanal {absender_kanal!r} "
                          f"(erlaubt: {', '.join(WEBAUFTRAG_KANAELE)})")
 
     def ablehnen(dok: WebauftragDokument | None, fehler: list[Fehler]) -> WebauftragUngueltig:
-        _ablehnung_protokollieren(engine, dok, kanal=absender_kanal, dokument=dokument,
-                                  erwartete_agentur=erwartete_agentur, grund="ungueltig",
-                                  anzahl_fehler=len(fehler))
-        return _ungueltig(dok, fehler)
+        exc = ablehnung(dok, fehler, erwartete_agentur=erwartete_agentur)
+        _ablehnung_protokollieren(
+            engine, dok, kanal=absender_kanal, dokument=dokument,
+            erwartete_agentur=erwartete_agentur, anzahl_fehler=len(fehler),
+            grund="fremde_agentur" if isinstance(exc, FremdeAgentur) else "ungueltig")
+        return exc
 
     def konflikt(dok: WebauftragDokument, vorher: WebauftragRecord) -> Ergebnis:
         try:
@@ -478,7 +514,8 @@ def einreichen(
             )
             s.add(zeile)
             s.flush()
-            plaene, fehler = _planen(s, dok, sperren=True)
+            plaene, fehler = _planen(s, dok, jetzt=jetzt, erwartete_agentur=erwartete_agentur,
+                                     sperren=True)
             if fehler:
                 raise _Abgelehnt(fehler)
             for plan in plaene:
@@ -525,8 +562,11 @@ def verlauf(
     """Stored Webaufträge, newest first, each with its changes.
 
     With ``angebot_id`` only the Webaufträge that touched this offer, each with only the
-    changes to this offer ("what changed this offer").
+    changes to this offer ("what changed this offer"). Raises ``ValueError`` for a ``limit``
+    below 1 (SQLite would read a negative one as "no limit", PostgreSQL refuse it).
     """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"'limit' muss eine ganze Zahl ab 1 sein, nicht {limit!r}.")
     stmt = select(Webauftrag).options(selectinload(Webauftrag.aenderungen))
     if agentur_id is not None:
         stmt = stmt.where(Webauftrag.agentur_id == agentur_id)
@@ -552,6 +592,17 @@ def token_erzeugen(
 ) -> str:
     """Create an API token for the Agentur and return it (shown once; only its hash is kept).
 
+    Raises ``ValueError`` for an unknown Agentur. :func:`token_erzeugen_mit_id` also gives
+    the token's number.
+    """
+    return token_erzeugen_mit_id(engine, agentur_id, bezeichnung, akteur=akteur).token
+
+
+def token_erzeugen_mit_id(
+    engine: Engine, agentur_id: str, bezeichnung: str = "", *, akteur: str = "system"
+) -> NeuerToken:
+    """Create an API token for the Agentur: its number and value (shown once).
+
     Raises ``ValueError`` for an unknown Agentur.
     """
     bezeichnung = " ".join((bezeichnung or "").split())
@@ -568,7 +619,7 @@ def token_erzeugen(
         audit_schreiben(s, akteur=akteur, aktion="agentur_token_erzeugt",
                         objekt_typ="AgenturToken", objekt_id=str(zeile.id),
                         details={"agentur": agentur_id, "bezeichnung": bezeichnung})
-    return token
+        return NeuerToken(id=zeile.id, agentur_id=agentur_id, token=token)
 
 
 def agentur_fuer_token(engine: Engine, token: str | None) -> str | None:
@@ -625,16 +676,13 @@ def tokens(engine: Engine, agentur_id: str | None = None) -> list[TokenRecord]:
         return [_token_record(t) for t in s.scalars(stmt)]
 
 
-def zeitpunkt_text(wert: dt.datetime) -> str:
-    """A stored (UTC) timestamp in German local time: ``18.11.2026 um 09:15 Uhr``."""
-    lokal = (wert if wert.tzinfo else wert.replace(tzinfo=dt.timezone.utc)).astimezone(ZEITZONE)
-    return f"{lokal:%d.%m.%Y} um {lokal:%H:%M} Uhr"
-
-
 def felder_text(felder: Mapping[str, tuple[str | None, str | None]]) -> list[str]:
     """``feld: alt -> neu`` lines for people (CLI, logs)."""
     zeilen = []
     for name, (alt, neu) in felder.items():
+        if name == "zurueckgezogen_am" and alt is None and neu is not None:
+            zeilen.append(f"{name}: {zeitpunkt_text(dt.datetime.fromisoformat(neu))}")
+            continue
         if alt is None:
             zeilen.append(f"{name}: {neu}")
         else:

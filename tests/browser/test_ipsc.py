@@ -8,7 +8,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine
 
-from leitfaden.web.formate import zeitpunkt
+from leitfaden.texte import zeitpunkt_text
 from leitfaden.webauftrag.eingang import token_erzeugen
 
 pytestmark = pytest.mark.browser
@@ -144,7 +144,7 @@ def test_webauftrag_ueber_http_sofort_sichtbar(eigene_page, eigene_web_app):
                             headers={"Authorization": f"Bearer {token}",
                                      "Content-Type": "application/yaml"}, timeout=30)
     assert antwort.status_code == 201, antwort.text
-    eingegangen = zeitpunkt(dt.datetime.fromisoformat(antwort.json()["eingegangen_am"]))
+    eingegangen = zeitpunkt_text(dt.datetime.fromisoformat(antwort.json()["eingegangen_am"]))
     assert eingegangen.startswith("18.11.2026, ")
 
     page.reload()

@@ -59,6 +59,19 @@ def test_empfang_nuernberg_mitte_online_hilfe_und_termin(gespraech, server_repo)
     assert f"Terminanfrage {anfragen[0].nummer}" in vermerke[0].text
 
 
+def test_hilfe_erbeten_termin_beim_namen_abgelehnt(gespraech, server_repo):
+    """Asking for help lists the offers at once; "Nein danke" to the name stores nothing."""
+    gespraech.text(START_MITTE)
+    antwort = gespraech.text("Ich komme mit dem Online-Portal nicht klar, können Sie mir helfen?")
+    assert "bietet 3 passende Angebote" in antwort
+    assert "Brauchen Sie Hilfe" not in antwort
+    assert "Auf welchen Namen" in gespraech.text("ja")
+    antwort = gespraech.text("Nein danke, doch nicht")
+    assert "Kann ich sonst noch etwas für Sie tun?" in antwort
+    assert gespraech.slot("termin_name") is None
+    assert server_repo.terminanfragen(conversation_id=gespraech.sender) == []
+
+
 def test_abschlag_in_der_eingangszone_kein_termin(gespraech):
     gespraech.text(START_MITTE)
     antwort = gespraech.text("Ich brauche einen Abschlag, kann ich dafür einen Termin machen?")
@@ -136,7 +149,9 @@ def test_webauftrag_aendert_ipsc_und_auskunft_sofort(servers):
     assert liste.status_code == 200
     assert "Gebärdensprache in Mülheim" not in liste.text
 
-    token = token_erzeugen(create_engine(servers.database_url), "koeln", "Integrationstest")
+    engine = create_engine(servers.database_url)
+    token = token_erzeugen(engine, "koeln", "Integrationstest")
+    engine.dispose()
     kopf = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     ohne = requests.post(f"{servers.web_url}/api/webauftraege",
                          data=json.dumps(NEUES_ANGEBOT), timeout=30)
@@ -157,3 +172,14 @@ def test_webauftrag_aendert_ipsc_und_auskunft_sofort(servers):
     wieder = requests.post(f"{servers.web_url}/api/webauftraege", headers=kopf,
                            data=json.dumps(NEUES_ANGEBOT), timeout=30)
     assert wieder.status_code == 200 and wieder.json()["status"] == "bereits_angewendet"
+
+    # withdrawn again (it started today): gone from the page and the answer, store as before
+    beenden = {"webauftrag": "WA-K-TEST-0002", "agentur": "koeln", "absender": "Petra Muster",
+               "angebote": [{"aktion": "beenden", "id": "koeln-muelheim-gebaerden-test"}]}
+    antwort = requests.post(f"{servers.web_url}/api/webauftraege", headers=kopf,
+                            data=json.dumps(beenden), timeout=30)
+    assert antwort.status_code == 201, antwort.text
+    assert "Gebärdensprache in Mülheim" not in _anrufer_fragt_gebaerdensprache(servers)
+    liste = requests.get(f"{servers.web_url}/ipsc/angebote",
+                         params={"plz": "51065", "art": "gebaerdensprache"}, timeout=30)
+    assert "Gebärdensprache in Mülheim" not in liste.text

@@ -140,6 +140,18 @@ def test_bot_frage_kehrt_zur_offenen_frage_zurueck(gespraech):
     assert "Kundennummer" in gespraech.text("Für mich selbst")
 
 
+def test_abschweifung_in_der_legitimation_und_zurueck(gespraech):
+    """Inside the form a digression is answered by its rule, then the question comes again."""
+    gespraech.text("Hallo")
+    gespraech.text("Ich brauche einen Abschlag")
+    assert "Kundennummer" in gespraech.text("Für mich selbst")
+    antwort = gespraech.text("Bin ich mit einem Computer verbunden?")
+    assert "digitaler Assistent" in antwort
+    assert "Kundennummer" in antwort
+    assert gespraech.slot("requested_slot") == "kundennummer"
+    assert "vollständiger Name" in gespraech.text("123A456789")
+
+
 def test_unterstuetzung_nach_ort_mit_tippfehler(gespraech):
     gespraech.text("Hallo")
     gespraech.text("Ich brauche Hilfe bei der Registrierung im Online-Portal")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from leitfaden.clock import ENV_VAR, ClockError, now, today
+from leitfaden.clock import ENV_VAR, ZEITZONE, ClockError, now, today
 
 
 def test_env_var_heisst_wie_im_vertrag():
@@ -34,9 +34,9 @@ def test_ohne_wert_gilt_das_echte_datum(monkeypatch, wert):
         monkeypatch.delenv("LEITFADEN_TODAY", raising=False)
     else:
         monkeypatch.setenv("LEITFADEN_TODAY", wert)
-    vorher = dt.date.today()
+    vorher = dt.datetime.now(ZEITZONE).date()
     ergebnis = today()
-    assert ergebnis in (vorher, dt.date.today())
+    assert ergebnis in (vorher, dt.datetime.now(ZEITZONE).date())
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,31 @@ def test_now_traegt_den_festgelegten_tag_und_eine_zeitzone(monkeypatch):
     monkeypatch.setenv("LEITFADEN_TODAY", "2026-11-27")
     stamp = now()
     assert stamp.tzinfo is not None and stamp.utcoffset() is not None
-    assert stamp.date() == dt.date(2026, 11, 27)
+    assert stamp.astimezone(ZEITZONE).date() == dt.date(2026, 11, 27)
+
+
+class _Uhr(dt.datetime):
+    """A datetime whose now() is 00:30 in Berlin on 2026-11-27 (23:30 UTC the day before)."""
+
+    @classmethod
+    def now(cls, tz=None):
+        echt = dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.timezone.utc)
+        return echt.astimezone(tz) if tz else echt.replace(tzinfo=None)
+
+
+def test_heute_wechselt_um_mitternacht_in_berlin(monkeypatch):
+    """Half past midnight in Berlin is already the next day, even on a UTC server."""
+    monkeypatch.delenv("LEITFADEN_TODAY", raising=False)
+    monkeypatch.setattr("leitfaden.clock.dt.datetime", _Uhr)
+    assert today() == dt.date(2026, 11, 27)
+    assert now() == dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.timezone.utc)
+
+
+def test_festgelegter_tag_behaelt_die_berliner_uhrzeit(monkeypatch):
+    monkeypatch.setenv("LEITFADEN_TODAY", "2026-11-18")
+    monkeypatch.setattr("leitfaden.clock.dt.datetime", _Uhr)
+    stamp = now()
+    assert stamp.astimezone(ZEITZONE) == dt.datetime(2026, 11, 18, 0, 30, tzinfo=ZEITZONE)
 
 
 def test_now_ohne_festlegung_ist_jetzt(monkeypatch):

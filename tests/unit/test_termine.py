@@ -40,20 +40,33 @@ def test_feiertage_werden_uebersprungen():
     assert termine.naechster_termin(freitags, dt.date(2026, 12, 21)).datum == dt.date(2027, 1, 8)
 
 
-@pytest.mark.parametrize(("ab", "bis", "erwartet"), [
-    (dt.date(2026, 12, 1), None, dt.date(2026, 12, 1)),       # starts later: first day valid
-    (dt.date(2026, 7, 20), dt.date(2026, 11, 20), None),      # ends before its next slot
+def test_angebot_mit_spaeterem_beginn_erst_ab_beginn():
+    dienstags_ab_dezember = _angebot((1, 9, 12), ab=dt.date(2026, 12, 1))
+    assert termine.naechster_termin(dienstags_ab_dezember, dt.date(2026, 11, 18)).datum == \
+        dt.date(2026, 12, 1)
+
+
+def test_angebot_endet_vor_seinem_naechsten_termin():
+    dienstags_bis_20_11 = _angebot((1, 9, 12), bis=dt.date(2026, 11, 20))
+    assert termine.naechster_termin(dienstags_bis_20_11, dt.date(2026, 11, 18)) is None
+
+
+@pytest.mark.parametrize(("datum", "erwartet"), [
+    (dt.date(2026, 11, 24), (dt.time(9), dt.time(12))),   # a Tuesday after today
+    (dt.date(2026, 11, 25), None),                          # a Wednesday: no slot that day
+    (dt.date(2026, 11, 17), None),                          # in the past
+    (dt.date(2026, 11, 18), None),                          # today: not any more
+    (dt.date(2026, 12, 29), None),                          # after the offer ended
 ])
-def test_gueltigkeit_zaehlt(ab, bis, erwartet):
-    dienstags = _angebot((1, 9, 12))
-    vorschlag = termine.naechster_termin(dienstags, dt.date(2026, 11, 18))
-    if erwartet is None:
-        assert termine.naechster_termin(_angebot((1, 9, 12), bis=bis), dt.date(2026, 11, 18)) \
-            is None
-    else:
-        assert vorschlag is not None
-        assert termine.naechster_termin(_angebot((1, 9, 12), ab=ab), dt.date(2026, 11, 18)) \
-            .datum == erwartet
+def test_termin_am_einem_zugesagten_tag(datum, erwartet):
+    dienstags = _angebot((1, 9, 12), bis=dt.date(2026, 12, 20))
+    vorschlag = termine.termin_am(dienstags, datum, dt.date(2026, 11, 18))
+    assert (None if vorschlag is None else (vorschlag.von, vorschlag.bis)) == erwartet
+
+
+def test_termin_am_feiertag_nicht():
+    freitags = _angebot((4, 9, 12))
+    assert termine.termin_am(freitags, dt.date(2026, 12, 25), dt.date(2026, 12, 1)) is None
 
 
 def test_ohne_zeiten_im_suchzeitraum_kein_termin():

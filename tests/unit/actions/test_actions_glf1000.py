@@ -85,8 +85,7 @@ def test_anliegen_waehlt_schritt(tracker, ausfuehren, intent, anliegen, weiter, 
 
     assert ergebnis.keys == keys
     assert ergebnis.slot("anliegen") == anliegen
-    if anliegen == "vero":
-        assert ergebnis.slot("rolle") == "bevollmaechtigt"
+    assert not ergebnis.setzt("rolle")  # the role comes from the domain's slot mappings
     _schritt(ergebnis, "1.000.1", weiter)
 
 
@@ -207,6 +206,14 @@ def test_ohne_dienststelle_wird_der_ort_erfragt(tracker, ausfuehren):
     assert ergebnis.slot("weiter") == "1.000.3"
 
 
+def test_unbekannter_ort_am_telefon(tracker, ausfuehren, store):
+    ergebnis = ausfuehren(ActionUnterstuetzungAngebote(), tracker(
+        intent="inform", slots={**AGENTUR, "standort": "Atlantis"}))
+    assert ergebnis.keys == ["standort_unbekannt"]
+    assert ergebnis.slot("angebote_genannt") is False
+    _schritt(ergebnis, "1.000.3", "1.000.6")
+
+
 def test_ort_am_telefon(tracker, ausfuehren, store):
     ergebnis = ausfuehren(ActionUnterstuetzungAngebote(), tracker(
         intent="inform", slots={**AGENTUR, "standort": "90473 Nuernberg"}))
@@ -255,6 +262,16 @@ def test_termin_form_nimmt_namen(tracker, ausfuehren, text, entities, erwartet):
     assert ergebnis.slot("guide_step") == "1.000.3"
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Nein danke", "deny"), ("Nein, doch keinen Termin", "deny"), ("Ja gerne", "affirm")])
+def test_termin_form_nimmt_ja_oder_nein_nicht_als_namen(tracker, ausfuehren, text, intent):
+    ergebnis = ausfuehren(ValidateTerminForm(), tracker(
+        text=text, intent=intent, slots={**AGENTUR, "requested_slot": "termin_name"},
+        active_loop="termin_form"))
+    assert not ergebnis.setzt("termin_name")
+    assert ergebnis.nachrichten == []
+
+
 @pytest.mark.parametrize("text", ["Schmidt", "12345", "ja"])
 def test_termin_form_weist_unvollstaendige_namen_ab(tracker, ausfuehren, text):
     ergebnis = ausfuehren(ValidateTerminForm(), tracker(
@@ -292,6 +309,48 @@ def test_termin_anfragen_speichert_genau_einmal(tracker, ausfuehren, store):
     assert len(audit) == 1 and "Anna Schmidt" not in repr(audit[0].details)
 
 
+def test_termin_fuer_zweite_person_im_selben_gespraech(tracker, ausfuehren, store):
+    """One request per conversation, offer and day: a second name gets no foreign number."""
+    slots = {**AGENTUR, "termin_angebot": "nuernberg-mitte-gebaerdensprache",
+             "termin_vorschlag": "2026-11-24"}
+    erste = ausfuehren(ActionTerminAnfragen(), tracker(
+        slots={**slots, "termin_name": "Anna Schmidt"}, sender_id="g-zwei"))
+    zweite = ausfuehren(ActionTerminAnfragen(), tracker(
+        slots={**slots, "termin_name": "Jonas Schmidt"}, sender_id="g-zwei"))
+    assert erste.keys == ["termin_angefragt"]
+    assert zweite.keys == ["termin_bereits_angefragt"]
+    assert erste.slot("termin_nummer") not in zweite.texte[0]
+    assert not zweite.setzt("termin_nummer")
+    assert [a.name for a in store.terminanfragen(conversation_id="g-zwei")] == ["Anna Schmidt"]
+    _schritt(zweite, "1.000.3", "1.000.6")
+
+
+def test_gebucht_wird_der_zugesagte_termin(tracker, ausfuehren, store):
+    """The caller agreed to 01.12. (a later Tuesday): that day is booked, not the next one."""
+    ergebnis = ausfuehren(ActionTerminAnfragen(), tracker(
+        slots={**AGENTUR, "termin_angebot": "nuernberg-mitte-gebaerdensprache",
+               "termin_vorschlag": "2026-12-01", "termin_name": "Anna Schmidt"},
+        sender_id="g-zugesagt"))
+    (anfrage,) = store.terminanfragen(conversation_id="g-zugesagt")
+    assert anfrage.datum == dt.date(2026, 12, 1)
+    assert "Dienstag, 01.12.2026, 9:00-12:00 Uhr" in ergebnis.texte[0]
+
+
+@pytest.mark.parametrize("vorschlag", ["2026-11-25", "2026-11-17", "kaputt", None])
+def test_nicht_mehr_freier_termin_wird_neu_vorgeschlagen(tracker, ausfuehren, store, vorschlag):
+    """A Wednesday (the offer is on Tuesdays now), a past day or garbage: propose again."""
+    ergebnis = ausfuehren(ActionTerminAnfragen(), tracker(
+        slots={**AGENTUR, "termin_angebot": "nuernberg-mitte-gebaerdensprache",
+               "termin_vorschlag": vorschlag, "termin_name": "Anna Schmidt"},
+        sender_id="g-neu"))
+    assert ergebnis.keys == ["termin_nicht_mehr_frei"]
+    assert "Dienstag, 24.11.2026" in ergebnis.texte[0]
+    assert ergebnis.slot("termin_vorschlag") == "2026-11-24"
+    assert not ergebnis.setzt("termin_name")  # the name stays for the new slot
+    assert store.terminanfragen(conversation_id="g-neu") == []
+    _schritt(ergebnis, "1.000.3", None, "termin")
+
+
 def test_termin_ohne_angebot_nicht_moeglich(tracker, ausfuehren, store):
     ergebnis = ausfuehren(ActionTerminAnfragen(), tracker(
         slots={**AGENTUR, "termin_angebot": "gibt-es-nicht", "termin_name": "Anna Schmidt"}))
@@ -316,6 +375,13 @@ def test_abschlag_am_telefon_ohne_termin(tracker, ausfuehren, kanal, phrase):
     _schritt(ergebnis, "1.000.4", "1.000.6")
 
 
+def test_zahlungsfrage_in_der_agentur(tracker, ausfuehren):
+    ergebnis = ausfuehren(ActionAbschlag(), tracker(
+        intent="ask_payment_status", slots={**AGENTUR, "anliegen": "zahlung"}))
+    assert ergebnis.keys == ["zahlung"]
+    assert "Fragen zu Ihrer Zahlung" in ergebnis.texte[0] and "ohne Termin" in ergebnis.texte[0]
+
+
 def test_webauftrag_hinweis_nennt_adresse(tracker, ausfuehren, monkeypatch):
     monkeypatch.setenv("LEITFADEN_WEB_URL", "http://ipsc.example:8080/")
     ergebnis = ausfuehren(ActionWebauftragHinweis(), tracker(
@@ -330,6 +396,10 @@ def test_webauftrag_hinweis_im_service_center_fuehrt_zu_3000_7(tracker, ausfuehr
     ergebnis = ausfuehren(ActionWebauftragHinweis(), tracker(
         intent="report_support_offer", slots={"guide_step": "3.000.1"}))
     assert ergebnis.slot("weiter") == "3.000.7"
+    assert ergebnis.slot("anliegen") == "angebotsmeldung"
+    im_gespraech = ausfuehren(ActionWebauftragHinweis(), tracker(
+        intent="report_support_offer", slots={"guide_step": "3.000.6", "anliegen": "online"}))
+    assert not im_gespraech.setzt("anliegen")  # the SC call's concern stays in its note
 
 
 def test_abschluss_und_verabschiedung_mit_vermerk(tracker, ausfuehren, store):

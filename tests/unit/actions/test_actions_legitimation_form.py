@@ -187,8 +187,8 @@ def test_abschweifung_ist_keine_antwort(form_tracker, ausfuehren, intent, slot):
         slot, intent=intent, text="Bin ich mit einem Bot verbunden? 123A456789 14.03.1985"))
 
     assert ergebnis.nachrichten == []
-    assert _form_slots(ergebnis) == {}
-    _guide_slots(ergebnis)
+    # no slot event at all: Rasa's form then rejects, and the digression rule answers
+    assert ergebnis.events == []
 
 
 @pytest.mark.parametrize("text", ["", "   ", '/inform{"rolle": "kunde"}', "/affirm"])

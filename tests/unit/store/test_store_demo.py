@@ -217,6 +217,17 @@ def test_reset_mit_angeboten_stellt_angebot_wieder_her(engine, repo):
                         .where(AngebotsZeit.angebot_id == "nuernberg-mitte-registrierung")) == 3
 
 
+def test_reset_mit_angeboten_hebt_rueckzug_auf(engine, repo):
+    with session_scope(engine) as s:
+        s.get(Unterstuetzungsangebot, "nuernberg-mitte-vero").zurueckgezogen_am = (
+            dt.datetime(2026, 11, 18, 9, 0))
+    reset_demo_data(engine)
+    assert repo.angebot("nuernberg-mitte-vero").zurueckgezogen
+    reset_demo_data(engine, angebote=True)
+    assert not repo.angebot("nuernberg-mitte-vero").zurueckgezogen
+    assert "nuernberg-mitte-vero" in {a.id for a in repo.angebote("nuernberg-mitte", STICHTAG)}
+
+
 def test_cli(datenbank_url, engine, capsys):
     assert cli(["migrate", "--url", datenbank_url]) == 0
     assert "Schema auf Stand" in capsys.readouterr().out

@@ -194,6 +194,21 @@ def test_angebot_ende_am_stichtag_ist_noch_gueltig(engine, repo):
         a.id for a in repo.angebote("leipzig-zentrum", STICHTAG + dt.timedelta(days=1))}
 
 
+def test_zurueckgezogenes_angebot_gilt_nie(engine, repo):
+    kurs = "muenchen-zentrum-digitalkurs-2027"
+    jetzt = dt.datetime(2026, 11, 18, 9, 15)
+    with session_scope(engine) as s:
+        s.get(Unterstuetzungsangebot, kurs).zurueckgezogen_am = jetzt
+    for tag in (D(2027, 1, 1), D(2027, 6, 1)):
+        assert kurs not in {a.id for a in repo.angebote("muenchen-zentrum", tag)}
+        assert repo.angebote("muenchen-zentrum", tag, art="digitalkurs") == []
+    record = repo.angebot(kurs)  # by id it is still there, marked
+    assert record.zurueckgezogen_am == jetzt.replace(tzinfo=dt.timezone.utc)
+    assert record.zurueckgezogen and not record.gilt_am(D(2027, 1, 1))
+    assert dataclasses.replace(record, zurueckgezogen_am=None).gilt_am(D(2027, 1, 1))
+    assert repo.angebot("hamburg-mitte-videoberatung").zurueckgezogen_am is None
+
+
 def test_sql_repository_gibt_keine_orm_objekte(repo: SqlRepository):
     werte = [repo.kunde("123A456789"), *repo.ansprueche("123A456789"),
              *repo.vollmachten("678F901234", STICHTAG), *repo.dienststellen(),

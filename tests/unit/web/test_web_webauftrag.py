@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -50,6 +51,14 @@ def bearer(token: str) -> dict[str, str]:
 def _anzahl_auftraege(engine) -> int:
     with session_scope(engine) as s:
         return s.scalar(select(func.count()).select_from(Webauftrag))
+
+
+def verlauf_html(seite: str) -> str:
+    """The history section of a detail page (not the footer, which shows today's date)."""
+    treffer = re.search(r'<section aria-labelledby="verlauf-titel">.*?</section>', seite,
+                        re.DOTALL)
+    assert treffer, "kein Änderungsverlauf"
+    return treffer.group(0)
 
 
 @pytest.mark.parametrize("kopf", [{}, {"Authorization": "Bearer falsch"},
@@ -121,12 +130,20 @@ def test_fremde_agentur_403(client, engine):
     assert _anzahl_auftraege(engine) == 0
 
 
-def test_fremde_agentur_und_weitere_fehler_422(client, engine):
+@pytest.mark.parametrize("pfad", ["/api/webauftraege", "/api/webauftraege/pruefen"])
+def test_fremde_agentur_mit_weiteren_fehlern_nur_403(client, engine, pfad):
+    """No store check against the named Agentur: its Dienststellen and ids stay hidden."""
     berlin = token_erzeugen(engine, "berlin")
-    kaputt = NEU_UND_ENDE.replace("art: digitalkurs", "art: tanzkurs")
-    antwort = client.post("/api/webauftraege", headers=bearer(berlin), body=kaputt)
-    assert antwort.status == 422
-    assert {"agentur", "art"} <= {f["feld"] for f in antwort.json()["fehler"]}
+    kaputt = (NEU_UND_ENDE.replace("art: digitalkurs", "art: tanzkurs")
+              .replace("dienststelle: nuernberg-mitte", "dienststelle: nuernberg-mite")
+              .replace("id: nuernberg-mitte-registrierung", "id: nuernberg-mitte-registrierng"))
+    antwort = client.post(pfad, headers=bearer(berlin), body=kaputt)
+    assert antwort.status == 403
+    assert antwort.json() == {"fehler": (
+        "Dieser Webauftrag ist für die Agentur 'nuernberg', Ihr Zugang gilt aber für die "
+        "Agentur 'berlin'. Sie können nur Angebote Ihrer eigenen Agentur melden.")}
+    assert "langwasser" not in antwort.text and "Meinten" not in antwort.text
+    assert _anzahl_auftraege(engine) == 0
 
 
 def test_zu_gross_413(client, engine, token):
@@ -155,6 +172,16 @@ def test_verlauf_der_eigenen_agentur(client, engine, token):
     berlin = token_erzeugen(engine, "berlin")
     assert client.get("/api/webauftraege", headers=bearer(berlin)).json() == []
     assert client.get("/api/webauftraege?limit=0", headers=bearer(token)).status == 400
+    assert len(client.get("/api/webauftraege?limit=1", headers=bearer(token)).json()) == 1
+
+
+@pytest.mark.parametrize("limit", ["²", "١", "0", "-1", "1001", "1e3", "abc", " 5",
+                                   "9" * 5000])
+def test_verlauf_limit_ungueltig_400(client, token, limit):
+    antwort = client.get("/api/webauftraege", params={"limit": limit}, headers=bearer(token))
+    assert antwort.status == 400, antwort.text
+    assert antwort.json() == {"fehler": "Der Parameter 'limit' muss eine ganze Zahl von 1 bis "
+                                        "1000 sein (Ziffern 0-9)."}
 
 
 def test_aenderung_sofort_in_liste_und_detail(client, token):
@@ -174,7 +201,7 @@ def test_aenderung_sofort_in_liste_und_detail(client, token):
     neu = client.get("/ipsc/angebote/nuernberg-mitte-digitalkurs-winter").text
     assert "Neu gemeldet" in neu and "HTTP-Schnittstelle" in neu
     assert "Angebotsart</span>: <ins>Kurs zu den digitalen Angeboten</ins>" in neu
-    assert "18.11.2026" in neu
+    assert re.search(r">18\.11\.2026, \d\d:\d\d Uhr</time>", verlauf_html(neu))
 
 
 def test_beispieldokument_per_http(client, engine):
@@ -188,3 +215,111 @@ def test_beispieldokument_per_http(client, engine):
     assert antwort.status == 201, antwort.text
     for aenderung in antwort.json()["aenderungen"]:
         assert client.get(f"/ipsc/angebote/{aenderung['angebot_id']}").status == 200
+
+
+SKRIPT = "<script>alert(1)</script>"
+SKRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_gespeicherte_texte_werden_escaped(client, token):
+    """Text from a Webauftrag is shown as text everywhere, never as markup."""
+    boese = (NEU_UND_ENDE
+             .replace("absender: Eingangszone Nürnberg Mitte (Frau Muster)",
+                      f'absender: "{SKRIPT}"')
+             .replace("titel: Digitalkurs „Sicher online“ im Winter", f'titel: "{SKRIPT}"')
+             .replace("beschreibung: In zwei Stunden lernen Sie die eServices kennen.",
+                      f'beschreibung: "Kurs {SKRIPT}"'))
+    antwort = client.post("/api/webauftraege", headers=bearer(token), body=boese)
+    assert antwort.status == 201, antwort.text
+    liste = client.get("/ipsc/angebote", params={"text": "alert"}).text
+    detail = client.get("/ipsc/angebote/nuernberg-mitte-digitalkurs-winter").text
+    verlauf = verlauf_html(detail)
+    beendet = verlauf_html(client.get("/ipsc/angebote/nuernberg-mitte-registrierung").text)
+    for name, seite in (("Liste", liste), ("Detail", detail), ("Verlauf", verlauf),
+                        ("Verlauf beendet", beendet)):
+        assert "<script" not in seite, name
+        assert SKRIPT_ESCAPED in seite, name
+    assert f"<th scope=\"row\">WA-NBG-2026-0100</th>\n              <td>{SKRIPT_ESCAPED}" in verlauf
+    assert f"<ins>{SKRIPT_ESCAPED}</ins>" in verlauf  # titel in the changed fields
+    assert f"<ins>Kurs {SKRIPT_ESCAPED}</ins>" in verlauf  # beschreibung
+    assert f'<dd id="feld-beschreibung">Kurs {SKRIPT_ESCAPED}</dd>' in detail
+    assert f"<title>{SKRIPT_ESCAPED} – IPSC</title>" in detail
+    assert SKRIPT_ESCAPED in beendet  # the absender in the ended offer's history
+
+
+def _sicherheitsheader(antwort, json_erwartet: bool) -> None:
+    kopf = antwort.headers
+    assert "default-src 'self'" in kopf["content-security-policy"]
+    assert kopf["x-content-type-options"] == "nosniff"
+    assert kopf["referrer-policy"] == "no-referrer"
+    assert kopf["x-frame-options"] == "DENY"
+    assert kopf["cache-control"] == "no-store"
+    art = "application/json" if json_erwartet else "text/html"
+    assert kopf["content-type"].startswith(art), kopf["content-type"]
+
+
+def test_header_bei_405(client, token):
+    seite = client.post("/ipsc/angebote")
+    assert seite.status == 405 and "nicht erlaubt" in seite.text
+    _sicherheitsheader(seite, json_erwartet=False)
+    api = client.get("/api/webauftraege/pruefen", headers=bearer(token))
+    assert api.status == 405
+    assert api.json() == {"fehler": "Die Methode GET ist für diese Adresse nicht erlaubt."}
+    _sicherheitsheader(api, json_erwartet=True)
+
+
+def test_header_bei_413(client, engine, token):
+    riesig = NEU_UND_ENDE + "#" + "x" * (256 * 1024)
+    antwort = client.post("/api/webauftraege", headers=bearer(token), body=riesig)
+    assert antwort.status == 413 and "256 KiB" in antwort.json()["fehler"]
+    _sicherheitsheader(antwort, json_erwartet=True)
+    assert _anzahl_auftraege(engine) == 0
+
+
+def test_header_bei_api_404(client):
+    for pfad in ("/api/gibt-es-nicht", "/api/angebote/gibt-es-nicht"):
+        antwort = client.get(pfad)
+        assert antwort.status == 404 and "fehler" in antwort.json(), pfad
+        _sicherheitsheader(antwort, json_erwartet=True)
+
+
+# --- withdrawn offers --------------------------------------------------------------------------
+
+KURS_2027 = "muenchen-zentrum-digitalkurs-2027"  # demo offer valid from 2027-01-01
+RUECKZUG = f"""\
+webauftrag: WA-M-2026-0001
+agentur: muenchen
+absender: Servicezentrum München
+angebote:
+  - aktion: beenden
+    id: {KURS_2027}
+"""
+
+
+def test_zurueckgezogenes_angebot(client, engine):
+    muenchen = token_erzeugen(engine, "muenchen")
+    antwort = client.post("/api/webauftraege", headers=bearer(muenchen), body=RUECKZUG)
+    assert antwort.status == 201, antwort.text
+    (aenderung,) = antwort.json()["aenderungen"]
+    assert list(aenderung["felder"]) == ["zurueckgezogen_am"]
+
+    for gueltig_am in ("2026-11-18", "2027-01-01", "2027-06-30", ""):
+        params = {"agentur": "muenchen", "gueltig_am": gueltig_am}
+        assert f'data-angebot="{KURS_2027}"' not in client.get(
+            "/ipsc/angebote", params=params).text, gueltig_am
+        assert KURS_2027 not in {a["id"] for a in client.get(
+            "/api/angebote", params=params).json()}, gueltig_am
+
+    detail = client.get(f"/ipsc/angebote/{KURS_2027}")
+    assert detail.status == 200
+    zustand = re.search(r'<p class="zustand zustand-zurueckgezogen" id="zustand">(.*?)</p>',
+                        detail.text)
+    assert zustand and re.fullmatch(r"Zurückgezogen am 18\.11\.2026, \d\d:\d\d Uhr – das "
+                                    r"Angebot gilt nicht", zustand.group(1)), detail.text
+    verlauf = verlauf_html(detail.text)
+    assert "WA-M-2026-0001" in verlauf and "Beendet" in verlauf
+    assert re.search(r'zurückgezogen am</span>: <ins>18\.11\.2026, \d\d:\d\d Uhr</ins>',
+                     verlauf), verlauf
+    api = client.get(f"/api/angebote/{KURS_2027}").json()
+    assert api["zurueckgezogen_am"].startswith("2026-11-18T")
+    assert api["gueltig_ab"] == "2027-01-01" and api["gueltig_bis"] is None

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from leitfaden.store.db import make_engine, migrate
+from leitfaden.store.db import make_engine, migrate, session_scope
 from leitfaden.store.demo import load_demo_data
+from leitfaden.store.models import AgenturToken
+from leitfaden.webauftrag import __main__ as cli
 from leitfaden.webauftrag.__main__ import main
-from leitfaden.webauftrag.eingang import agentur_fuer_token, verlauf
+from leitfaden.webauftrag.eingang import (
+    agentur_fuer_token,
+    token_erzeugen,
+    token_hash,
+    verlauf,
+)
 
 PROJECT = Path(__file__).resolve().parents[3]
 BEISPIEL = PROJECT / "guidelines" / "webauftrag-beispiel.yml"
@@ -83,6 +93,21 @@ def test_fremde_agentur_exit_2(db_url, datei, capsys):
     assert "Ihr Zugang gilt aber für die Agentur 'berlin'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("befehl", ["einreichen", "pruefen"])
+def test_fremde_agentur_nur_diese_meldung(db_url, datei, variante, capsys, befehl):
+    """No store check against the named Agentur: nothing about it is revealed."""
+    text = variante("dienststelle: nuernberg-langwasser", "dienststelle: nuernberg-langwaser")
+    pfad = datei(variante("id: nuernberg-mitte-vero", "id: nuernberg-mitte-verox", text))
+    assert main([befehl, pfad, "--agentur", "berlin"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"{pfad}:2: Feld 'agentur': Dieser Webauftrag ist für die Agentur 'nuernberg', Ihr "
+        "Zugang gilt aber für die Agentur 'berlin'. Sie können nur Angebote Ihrer eigenen "
+        "Agentur melden.",
+        "Der Webauftrag wurde abgelehnt (1 Fehler); es wurde nichts geändert."]
+
+
 def test_konflikt_exit_3(db_url, datei, variante, capsys):
     assert main(["einreichen", datei()]) == 0
     capsys.readouterr()
@@ -141,6 +166,8 @@ def test_token_nur_auf_stdout_und_widerrufen(db_url, capsys):
         assert main(["tokens"]) == 0
         liste = capsys.readouterr().out
         assert "leipzig  Fachverfahren" in liste and "aktiv" in liste and token not in liste
+        # the same timestamp format as the IPSC pages
+        assert re.search(r"erstellt am 18\.11\.2026, \d\d:\d\d Uhr", liste), liste
         nummer = liste.split()[1]
         assert main(["token-widerrufen", nummer]) == 0
         assert f"Token Nr. {nummer} der Agentur leipzig ist widerrufen" in (
@@ -148,6 +175,68 @@ def test_token_nur_auf_stdout_und_widerrufen(db_url, capsys):
         assert agentur_fuer_token(engine, token) is None
     finally:
         engine.dispose()
+
+
+def test_token_nummer_ohne_wettlauf(db_url, monkeypatch, capsys):
+    """The number shown is the new token's even if another one is created meanwhile."""
+    echte_tokens = cli.tokens
+
+    def tokens_mit_wettlauf(engine, agentur_id=None):
+        token_erzeugen(engine, "leipzig", "dazwischen")
+        return echte_tokens(engine, agentur_id)
+
+    monkeypatch.setattr(cli, "tokens", tokens_mit_wettlauf)
+    assert main(["token", "leipzig"]) == 0
+    captured = capsys.readouterr()
+    (token,) = captured.out.splitlines()
+    engine = make_engine(db_url)
+    try:
+        with session_scope(engine) as s:
+            nummer = s.scalars(select(AgenturToken.id).where(
+                AgenturToken.token_hash == token_hash(token))).one()
+    finally:
+        engine.dispose()
+    assert f"Token Nr. {nummer} für die Agentur leipzig erzeugt." in captured.err
+
+
+def test_token_widerrufen_nimmt_den_token_nicht_als_argument(db_url, capsys):
+    assert main(["token", "leipzig"]) == 0
+    token = capsys.readouterr().out.strip()
+    with pytest.raises(SystemExit) as info:
+        main(["token-widerrufen", token])
+    assert info.value.code == 2
+    fehler = capsys.readouterr().err
+    assert "Nummer des Tokens" in fehler and token not in fehler
+    engine = make_engine(db_url)
+    try:
+        assert agentur_fuer_token(engine, token) == "leipzig"  # not revoked
+    finally:
+        engine.dispose()
+
+
+def test_token_widerrufen_von_stdin(db_url, monkeypatch, capsys):
+    assert main(["token", "leipzig"]) == 0
+    token = capsys.readouterr().out.strip()
+    monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
+    assert main(["token-widerrufen", "-"]) == 0
+    ausgabe = capsys.readouterr().out
+    assert "der Agentur leipzig ist widerrufen" in ausgabe and token not in ausgabe
+    engine = make_engine(db_url)
+    try:
+        assert agentur_fuer_token(engine, token) is None
+    finally:
+        engine.dispose()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["token-widerrufen", "-"]) == 1
+    assert "kein Token" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "x", "²", "1.5"])
+def test_verlauf_limit_ab_eins(db_url, capsys, limit):
+    with pytest.raises(SystemExit) as info:
+        main(["verlauf", "--limit", limit])
+    assert info.value.code == 2
+    assert "keine ganze Zahl ab 1" in capsys.readouterr().err
 
 
 def test_token_unbekannte_agentur_exit_1(db_url, capsys):

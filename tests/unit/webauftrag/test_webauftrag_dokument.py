@@ -14,10 +14,12 @@ from leitfaden.webauftrag.dokument import (
     MAX_BYTES,
     PFLICHT_NEU,
     Fehler,
+    FremdeAgentur,
     WebauftragUngueltig,
     Zeit,
     lesen,
     lesen_mit_fehlern,
+    uhrzeit_lesen,
 )
 
 T = dt.time
@@ -209,6 +211,17 @@ def test_fremde_agentur_fuer_den_zugang(gueltig):
     assert (f.feld, f.zeile) == ("agentur", 2)
     assert "für die Agentur 'nuernberg'" in f.meldung and "'berlin'" in f.meldung
     assert fehler_von(gueltig, erwartete_agentur="nuernberg") == []
+    with pytest.raises(FremdeAgentur):
+        lesen(gueltig, erwartete_agentur="berlin")
+
+
+def test_fremde_agentur_nur_dieser_fehler(variante):
+    """Another Agentur's document is rejected at once: no other error, no entries."""
+    text = variante("art: gebaerdensprache", "art: gebaerden")
+    text = variante("absender:", "absnder: x\nabsender:", text)
+    dok, fehler = lesen_mit_fehlern(text, "wa.yml", erwartete_agentur="berlin")
+    assert [f.feld for f in fehler] == ["agentur"]
+    assert (dok.agentur_id, dok.eintraege) == ("nuernberg", ())
 
 
 def test_unbekanntes_feld_oben(variante):
@@ -342,6 +355,26 @@ def test_uhrzeit_format(variante, zeile, wert):
     assert "keine Uhrzeit" in f.meldung and "HH:MM" in f.meldung
 
 
+@pytest.mark.parametrize("wert", ["9", "930", "17"])
+def test_uhrzeit_als_zahl_wird_abgelehnt(variante, zeile, wert):
+    """``von: 9`` arrives as the text "9" (never as a number): refused with a hint."""
+    text = variante('von: "09:00"', f"von: {wert}")
+    f = einziger(text)
+    assert (f.feld, f.zeile) == ("zeiten[0].von", zeile("von:", text))
+    assert f.meldung == (f"'{wert}' ist keine Uhrzeit. Schreiben Sie Stunden und Minuten als "
+                         "HH:MM, z. B. 09:00 für 9 Uhr.")
+    roh = yaml.safe_load(variante("bis: 12:00", 'bis: "12:00"'))
+    roh["angebote"][0]["zeiten"][0]["von"] = int(wert)  # a JSON number
+    als_json = json.dumps(roh, default=str)
+    assert [f.feld for f in fehler_von(als_json)] == ["zeiten[0].von"]
+
+
+def test_uhrzeit_lesen_nimmt_keine_zahlen():
+    with pytest.raises(Exception, match="keine Uhrzeit"):
+        uhrzeit_lesen(9)  # was 00:09 (a "sexagesimal" integer)
+    assert uhrzeit_lesen(" 9:30 ") == T(9, 30)
+
+
 def test_ende_vor_beginn(variante, zeile):
     text = variante('von: "09:00"\n        bis: 12:00', 'von: "12:00"\n        bis: 09:00')
     f = einziger(text)
@@ -391,6 +424,12 @@ def test_datum_format(variante, zeile, datum):
     f = einziger(text)
     assert (f.feld, f.zeile) == ("gueltig_ab", zeile("gueltig_ab:", text))
     assert "ist kein Datum" in f.meldung and "TT.MM.JJJJ" in f.meldung
+
+
+@pytest.mark.parametrize("datum", ['"2026-12-1"', '"1.12.2026"', '"01.12.2026"', "2026-12-01"])
+def test_datumsformate(variante, datum):
+    dok = lesen(variante("gueltig_ab: 2026-11-01", f"gueltig_ab: {datum}"))
+    assert dok.eintraege[0].werte["gueltig_ab"] == dt.date(2026, 12, 1)
 
 
 @pytest.mark.parametrize("datum", ['"31.02.2026"', "2026-02-30", "2026-13-01", '"29.02.2027"'])

@@ -21,14 +21,16 @@ from leitfaden.store.models import (
     Webauftrag,
 )
 from leitfaden.webauftrag import eingang
-from leitfaden.webauftrag.dokument import WebauftragUngueltig
+from leitfaden.webauftrag.dokument import FremdeAgentur, WebauftragUngueltig
 from leitfaden.webauftrag.eingang import (
     Aenderung,
     WebauftragKonflikt,
     agentur_fuer_token,
     einreichen,
+    felder_text,
     pruefen,
     token_erzeugen,
+    token_erzeugen_mit_id,
     token_hash,
     token_widerrufen,
     tokens,
@@ -39,6 +41,7 @@ D = dt.date
 T = dt.time
 BEISPIEL = Path(__file__).resolve().parents[3] / "guidelines" / "webauftrag-beispiel.yml"
 NEU = "nuernberg-langwasser-gebaerdensprache"
+KURS_2027 = "muenchen-zentrum-digitalkurs-2027"  # demo offer valid from 2027-01-01
 
 
 def senden(engine, text: str, **kwargs):
@@ -172,10 +175,17 @@ def test_aendern_ohne_echte_aenderung(engine, repo, stichtag, variante):
                    "nuernberg-mitte").geaendert_am == vorher.geaendert_am
 
 
-def test_beenden_ohne_datum_heute(engine, repo, stichtag, variante):
+def test_beenden_ohne_datum_endet_sofort(engine, repo, stichtag, variante):
     text = variante("    gueltig_bis: 2026-12-31\n", "")
     ergebnis = senden(engine, text)
-    assert ergebnis.aenderungen[2].felder == {"gueltig_bis": (None, "2026-11-18")}
+    assert ergebnis.aenderungen[2].felder == {"gueltig_bis": (None, "2026-11-17")}
+    assert angebot(repo, "nuernberg-mitte-vero", "nuernberg-mitte", D(2026, 11, 17)) is not None
+    assert angebot(repo, "nuernberg-mitte-vero", "nuernberg-mitte", stichtag) is None
+    assert repo.angebot("nuernberg-mitte-vero").zurueckgezogen_am is None
+
+
+def test_beenden_mit_datum_gilt_bis_einschliesslich(engine, repo, stichtag, variante):
+    senden(engine, variante("gueltig_bis: 2026-12-31", "gueltig_bis: 2026-11-18"))
     assert angebot(repo, "nuernberg-mitte-vero", "nuernberg-mitte", stichtag) is not None
     assert angebot(repo, "nuernberg-mitte-vero", "nuernberg-mitte", D(2026, 11, 19)) is None
 
@@ -288,6 +298,41 @@ def test_fremde_agentur_des_tokens(engine, repo, stichtag, gueltig):
     assert f.feld == "agentur" and "'berlin'" in f.meldung
     (eintrag,) = audit_seit(repo, seit, aktion="webauftrag_abgelehnt")
     assert eintrag.akteur.startswith("agentur:berlin")
+    assert eintrag.details["grund"] == "fremde_agentur"
+
+
+@pytest.mark.parametrize("funktion", ["einreichen", "pruefen"])
+def test_fremde_agentur_prueft_nichts_im_bestand(engine, stichtag, variante, funktion):
+    """Nothing about the named Agentur is looked up: no suggestions, no ids, one error."""
+    text = variante("dienststelle: nuernberg-langwasser", "dienststelle: nuernberg-langwaser")
+    text = variante("id: nuernberg-mitte-vero", "id: nuernberg-mitte-verox", text)
+    text = variante("art: gebaerdensprache", "art: gebaerden", text)
+    with pytest.raises(FremdeAgentur) as info:
+        if funktion == "einreichen":
+            senden(engine, text, erwartete_agentur="berlin")
+        else:
+            pruefen(engine, text, erwartete_agentur="berlin")
+    (f,) = info.value.fehler
+    assert (f.feld, f.zeile) == ("agentur", 2)
+    assert "Ihr Zugang gilt aber für die Agentur 'berlin'" in f.meldung
+    assert "Meinten" not in f.meldung and "langwasser" not in str(info.value)
+
+
+def test_agentur_des_zugangs_wenn_die_des_dokuments_ungueltig_ist(engine, stichtag, variante):
+    text = variante("agentur: nuernberg", 'agentur: "Nürnberg!"')
+    text = variante("dienststelle: nuernberg-langwasser", "dienststelle: nuernberg-langwaser",
+                    text)
+    fehler = abgelehnt(engine, text, erwartete_agentur="nuernberg")
+    dienststelle = next(f for f in fehler if f.feld == "dienststelle")
+    assert "Meinten Sie 'nuernberg-langwasser'?" in dienststelle.meldung
+    fremd = abgelehnt(engine, text, erwartete_agentur="berlin")
+    assert "nuernberg-langwasser" not in " ".join(f.meldung for f in fremd)
+
+
+def test_meinten_sie_wie_im_dokument(engine, stichtag, variante):
+    """One similarity for every suggestion (the store checks used a stricter one before)."""
+    text = variante("dienststelle: nuernberg-langwasser", "dienststelle: nbg-lwasser")  # 0.71
+    assert "Meinten Sie 'nuernberg-langwasser'?" in einziger(engine, text).meldung
 
 
 def test_aendern_gueltig_bis_vor_gespeichertem_beginn(engine, stichtag, variante, zeile):
@@ -309,12 +354,75 @@ def test_aendern_gueltig_ab_nach_gespeichertem_ende(engine, stichtag, variante):
         f.meldung)
 
 
-def test_beenden_vor_dem_beginn(engine, stichtag):
-    text = ("webauftrag: WA-M-1\nagentur: muenchen\nabsender: P\nangebote:\n"
-            "  - aktion: beenden\n    id: muenchen-zentrum-digitalkurs-2027\n")
-    f = einziger(engine, text)
-    assert (f.feld, f.zeile) == ("gueltig_bis", 5)
-    assert "(18.11.2026) liegt vor ihrem Beginn (01.01.2027)" in f.meldung
+def _muenchen(nummer: str, eintrag: str) -> str:
+    return (f"webauftrag: {nummer}\nagentur: muenchen\nabsender: P\nangebote:\n"
+            f"  - {eintrag}\n")
+
+
+def test_beenden_vor_dem_beginn(engine, repo, stichtag):
+    """Not begun yet: ``beenden`` withdraws the offer; its dates stay, it is never named."""
+    seit = letzte_audit_id(engine)
+    ergebnis = senden(engine, _muenchen("WA-M-1", f"{{aktion: beenden, id: {KURS_2027}}}"))
+    (aenderung,) = ergebnis.aenderungen
+    jetzt = ergebnis.eingegangen_am
+    assert aenderung.aktion == "beenden"
+    assert aenderung.felder == {
+        "zurueckgezogen_am": (None, jetzt.isoformat(timespec="seconds"))}
+    with session_scope(engine) as s:
+        zeile = s.get(Unterstuetzungsangebot, KURS_2027)
+        assert (zeile.gueltig_ab, zeile.gueltig_bis) == (D(2027, 1, 1), None)
+        assert zeile.zurueckgezogen_am is not None and zeile.geaendert_am == zeile.zurueckgezogen_am
+    for tag in (stichtag, D(2027, 1, 1), D(2030, 6, 1)):
+        assert angebot(repo, KURS_2027, "muenchen-zentrum", tag) is None
+    record = repo.angebot(KURS_2027)  # still there by id, marked
+    assert record.zurueckgezogen_am == jetzt and not record.gilt_am(D(2027, 1, 1))
+    (gespeichert,) = verlauf(engine, angebot_id=KURS_2027)
+    assert gespeichert.aenderungen == ergebnis.aenderungen
+    (eintrag,) = audit_seit(repo, seit, aktion="webauftrag_angewendet")
+    assert eintrag.details["geaendert"] == [KURS_2027]
+
+
+def test_rueckzug_als_text():
+    assert felder_text({"zurueckgezogen_am": (None, "2026-11-18T08:15:00+00:00")}) == [
+        "zurueckgezogen_am: 18.11.2026, 09:15 Uhr"]
+
+
+def test_beenden_mit_datum_vor_dem_beginn_zieht_zurueck(engine, repo, stichtag):
+    ergebnis = senden(engine, _muenchen(
+        "WA-M-2", f"{{aktion: beenden, id: {KURS_2027}, gueltig_bis: 2026-12-31}}"))
+    assert set(ergebnis.aenderungen[0].felder) == {"zurueckgezogen_am"}
+    assert repo.angebot(KURS_2027).gueltig_bis is None
+    assert angebot(repo, KURS_2027, "muenchen-zentrum", D(2027, 1, 1)) is None
+
+
+def test_beenden_am_ersten_tag_zieht_zurueck(engine, repo, stichtag, variante):
+    heute_neu = variante("gueltig_ab: 2026-11-01", "gueltig_ab: 2026-11-18")
+    senden(engine, heute_neu)
+    assert angebot(repo, NEU, "nuernberg-langwasser", stichtag) is not None
+    ende = ("webauftrag: WA-TEST-0002\nagentur: nuernberg\nabsender: P\nangebote:\n"
+            f"  - {{aktion: beenden, id: {NEU}}}\n")
+    (aenderung,) = senden(engine, ende).aenderungen
+    assert set(aenderung.felder) == {"zurueckgezogen_am"}
+    assert angebot(repo, NEU, "nuernberg-langwasser", stichtag) is None
+    assert repo.angebot(NEU).gueltig_ab == stichtag
+
+
+def test_zurueckgezogenes_angebot(engine, repo, stichtag):
+    senden(engine, _muenchen("WA-M-1", f"{{aktion: beenden, id: {KURS_2027}}}"))
+    zurueckgezogen_am = repo.angebot(KURS_2027).zurueckgezogen_am
+    nochmal = senden(engine, _muenchen(
+        "WA-M-2", f"{{aktion: beenden, id: {KURS_2027}, gueltig_bis: 2027-06-30}}"))
+    assert nochmal.aenderungen[0].felder == {}
+    assert repo.angebot(KURS_2027).zurueckgezogen_am == zurueckgezogen_am
+    assert repo.angebot(KURS_2027).gueltig_bis is None
+    f = einziger(engine, _muenchen("WA-M-3", f"{{aktion: aendern, id: {KURS_2027}, titel: X}}"))
+    assert f.feld == "id" and "zurückgezogen" in f.meldung and "aktion: neu" in f.meldung
+
+
+def test_pruefen_plant_den_rueckzug_ohne_zu_schreiben(engine, repo, stichtag):
+    geprueft = pruefen(engine, _muenchen("WA-M-1", f"{{aktion: beenden, id: {KURS_2027}}}"))
+    assert set(geprueft.aenderungen[0].felder) == {"zurueckgezogen_am"}
+    assert repo.angebot(KURS_2027).zurueckgezogen_am is None
 
 
 def test_aendern_termin_ohne_buchung(engine, stichtag, variante):
@@ -415,7 +523,7 @@ def test_dasselbe_als_json_und_anders_formatiert(engine, stichtag, gueltig):
 
 
 def test_wiederholung_am_naechsten_tag(engine, stichtag, variante, monkeypatch):
-    text = variante("    gueltig_bis: 2026-12-31\n", "")  # beenden: "today"
+    text = variante("    gueltig_bis: 2026-12-31\n", "")  # beenden: at once
     senden(engine, text)
     monkeypatch.setenv("LEITFADEN_TODAY", "2026-11-19")
     assert senden(engine, text).status == "bereits_angewendet"
@@ -532,6 +640,14 @@ def test_verlauf(engine, stichtag, gueltig):
     assert verlauf(engine, angebot_id="gibt-es-nicht") == []
 
 
+@pytest.mark.parametrize("limit", [0, -1])
+def test_verlauf_limit_ab_eins(engine, stichtag, gueltig, limit):
+    """SQLite reads LIMIT -1 as "all", PostgreSQL refuses it: both refuse it here."""
+    senden(engine, gueltig)
+    with pytest.raises(ValueError, match="'limit' muss eine ganze Zahl ab 1 sein"):
+        verlauf(engine, limit=limit)
+
+
 def test_dokument_wird_gespeichert(engine, stichtag, gueltig):
     senden(engine, gueltig)
     with session_scope(engine) as s:
@@ -562,6 +678,18 @@ def test_token_erzeugen_und_pruefen(engine, repo):
     assert (eintrag.aktion, eintrag.objekt_id) == ("agentur_token_erzeugt", str(zeile.id))
     assert eintrag.details == {"agentur": "nuernberg", "bezeichnung": "Fachverfahren"}
     assert token not in json.dumps(eintrag.details) and token_hash(token) not in str(eintrag)
+
+
+def test_token_erzeugen_mit_id(engine):
+    token_erzeugen(engine, "nuernberg")
+    neu = token_erzeugen_mit_id(engine, "nuernberg", "zweiter")
+    token_erzeugen(engine, "nuernberg")
+    with session_scope(engine) as s:
+        zeile = s.scalars(select(AgenturToken).where(
+            AgenturToken.token_hash == token_hash(neu.token))).one()
+        assert (zeile.id, zeile.agentur_id, zeile.bezeichnung) == (neu.id, "nuernberg",
+                                                                   "zweiter")
+    assert neu.token not in repr(neu)
 
 
 def test_tokens_sind_verschieden_und_je_agentur(engine):

@@ -1,0 +1,26 @@
+"""Support offers can be withdrawn before they begin (Webauftrag ``beenden``).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-27
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("unterstuetzungsangebot") as batch:
+        batch.add_column(sa.Column("zurueckgezogen_am", sa.DateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("unterstuetzungsangebot") as batch:
+        batch.drop_column("zurueckgezogen_am")
