@@ -9,6 +9,12 @@ ACTION_PORT="${LEITFADEN_ACTION_PORT:-5055}"
 WEB_PORT="${LEITFADEN_WEB_PORT:-8080}"
 export LEITFADEN_WEB_URL="${LEITFADEN_WEB_URL:-http://127.0.0.1:$WEB_PORT}"  # named in GLF 1.000.5
 mkdir -p var/log
+# endpoints.yml names the action server on port 5055; another LEITFADEN_ACTION_PORT gets a copy.
+ENDPOINTS="${LEITFADEN_ENDPOINTS:-endpoints.yml}"
+if [ "$ENDPOINTS" = endpoints.yml ] && [ "$ACTION_PORT" != 5055 ]; then
+  sed "s#localhost:5055/webhook#localhost:$ACTION_PORT/webhook#" endpoints.yml >var/endpoints-run.yml
+  ENDPOINTS=var/endpoints-run.yml
+fi
 
 PIDS=()
 stop() {
@@ -37,7 +43,7 @@ PIDS+=($!)
 warte "Action-Server" "http://127.0.0.1:$ACTION_PORT/health" "${PIDS[0]}" var/log/actions.log
 
 if [ "${1:-}" = "shell" ]; then
-  .venv/bin/python -m leitfaden_rasa shell --model models/leitfaden.tar.gz --endpoints endpoints.yml
+  .venv/bin/python -m leitfaden_rasa shell --model models/leitfaden.tar.gz --endpoints "$ENDPOINTS"
   exit 0
 fi
 
@@ -57,7 +63,7 @@ Leitfaden läuft.
 Beenden mit Strg-C.
 MSG
 MELDUNG=1
-.venv/bin/python -m leitfaden_rasa run --model models/leitfaden.tar.gz --endpoints endpoints.yml \
+.venv/bin/python -m leitfaden_rasa run --model models/leitfaden.tar.gz --endpoints "$ENDPOINTS" \
   --credentials credentials.yml --enable-api --cors "*" --port "$RASA_PORT" &
 PIDS+=($!)
 # Ends when any of the three stops (or on Ctrl-C); the EXIT trap stops the others.
