@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
 from actions.common import GuideAction, Sprecher
+from leitfaden.nlp.laenge import ist_gekuerzt
 
 #: Open question (slot ``offene_frage``) -> step and wording that asks it (GLF 3.000).
 OFFENE_FRAGEN: dict[str, tuple[str, str]] = {
@@ -41,7 +42,9 @@ class _Digression(GuideAction):
         """Wording key (a class attribute in concrete actions)."""
 
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
-        sprecher.sage_allgemein(self.key)
+        metadata = (tracker.latest_message or {}).get("metadata")
+        zu_lang = self.key == "nicht_verstanden" and ist_gekuerzt(metadata)
+        sprecher.sage_allgemein("nachricht_zu_lang" if zu_lang else self.key)
         frage = tracker.get_slot("offene_frage")
         if tracker.active_loop_name:
             sprecher.frage = frage

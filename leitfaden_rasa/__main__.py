@@ -1,18 +1,20 @@
 """``python -m leitfaden_rasa <rasa arguments>``: the rasa command with Leitfaden's additions.
 
-Masks personal data (IBAN, Kundennummer) in every log record of the process and installs the
-speed-ups of :mod:`leitfaden_rasa.speedups`, then hands over to Rasa's own command line.
+Masks personal data (IBAN, Kundennummer) in every log record of the process, installs the
+speed-ups of :mod:`leitfaden_rasa.speedups` and the guard against over-long messages
+(:mod:`leitfaden_rasa.nachrichtenlaenge`), then hands over to Rasa's own command line.
 """
 
 from __future__ import annotations
 
 from leitfaden.nlp.logging_filter import install as mask_personal_data
-from leitfaden_rasa import speedups
+from leitfaden_rasa import nachrichtenlaenge, speedups
 
 
 def main() -> None:
     mask_personal_data()
     speedups.install()
+    nachrichtenlaenge.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -152,6 +152,22 @@ def test_abschweifung_in_der_legitimation_und_zurueck(gespraech):
     assert "vollständiger Name" in gespraech.text("123A456789")
 
 
+def test_nachricht_mit_10000_zeichen(gespraech):
+    """Answered with a request to summarise; stored shortened; nothing set; the call goes on."""
+    gespraech.text("Hallo")
+    gespraech.text("Ich brauche einen Abschlag")
+    vorher = gespraech.tracker()["slots"]
+    antwort = gespraech.text("Kundennummer 123A456789 " + "sehr lange Geschichte " * 460)
+    assert "Ihre Nachricht ist sehr lang" in antwort
+    assert "für sich selbst" in antwort  # the open question again
+    tracker = gespraech.tracker()
+    gespeichert = [e["text"] for e in tracker["events"] if e["event"] == "user"][-1]
+    assert len(gespeichert) < 250 and gespeichert.endswith("[…]")
+    geaendert = {k for k, v in tracker["slots"].items() if vorher.get(k) != v}
+    assert geaendert <= {"guide", "guide_step"}
+    assert "Kundennummer" in gespraech.text("Für mich selbst")
+
+
 def test_unterstuetzung_nach_ort_mit_tippfehler(gespraech):
     gespraech.text("Hallo")
     gespraech.text("Ich brauche Hilfe bei der Registrierung im Online-Portal")

@@ -223,3 +223,14 @@ def test_jede_aktion_steht_in_ihrem_leitfadenschritt(domain, heute):
                     for s in library().in_force(nummer, heute).schritte for a in s.aktionen}
     step_actions = {a for a in domain["actions"] if not a.startswith("action_antwort_")}
     assert step_actions <= im_leitfaden
+
+
+def test_zu_lange_nachricht_bittet_um_zusammenfassung(tracker, ausfuehren, text_von):
+    """A message the server shortened (over 2000 characters) is not "not understood"."""
+    t = tracker(intent="nlu_fallback", text="x" * 200 + " […]",
+                slots={"guide_step": "3.000.3", "offene_frage": "rolle"})
+    t.latest_message["metadata"] = {"leitfaden_gekuerzt": 10_000}
+    ergebnis = ausfuehren(ActionAntwortNichtVerstanden(), t)
+    assert ergebnis.keys == ["nachricht_zu_lang", "frage_rolle"]
+    assert ergebnis.texte[0] == text_von("3.000.3", "nachricht_zu_lang")
+    assert "wenigen Sätzen" in ergebnis.texte[0]
