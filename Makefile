@@ -84,3 +84,9 @@ clean:
 agentur-token: venv
 	@test -n "$(AGENTUR)" || { echo "Bitte die Agentur angeben: make agentur-token AGENTUR=nuernberg" >&2; exit 2; }
 	@$(PY) -m leitfaden.webauftrag token "$(AGENTUR)" --bezeichnung "$(BEZEICHNUNG)"
+
+# Neuer API-Token einer Mitarbeiterin/eines Mitarbeiters für den Agent-Kanal: make agent-token USER=socl-demo
+.PHONY: agent-token
+agent-token: venv
+	@test "$(origin USER)" = "command line" || { echo "Bitte das Konto angeben: make agent-token USER=socl-demo" >&2; exit 2; }
+	@$(PY) -m leitfaden.mitarbeiter token "$(USER)" --bezeichnung "$(BEZEICHNUNG)"

@@ -21,6 +21,7 @@ OFFENE_FRAGEN: dict[str, tuple[str, str]] = {
     "rolle": ("3.000.3", "frage_rolle"),
     "unterstuetzung": ("3.000.6", "frage_bedarf"),
     "weiteres": ("3.000.7", "frage_weiteres"),
+    "abschlag_wunsch": ("3.301.2", "frage_abschlag"),
 }
 
 #: The same for GLF 1.000 (slot ``einsatz`` = ``agentur``). The appointment question is not

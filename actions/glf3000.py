@@ -17,8 +17,8 @@ from actions.services import repository
 from leitfaden.gespraech import (
     LEGITIMIERT,
     OHNE_PERSONENDATEN,
-    PERSOENLICHE_ANLIEGEN,
     anliegen_aus_intent,
+    naechster_schritt_nach_legitimation,
     vermerk_werte,
 )
 
@@ -62,7 +62,7 @@ class ActionAnliegen(GuideAction):
             sprecher.sage(*key)
             return events, "3.000.5"
         if legitimation in LEGITIMIERT:
-            return events, "3.000.2" if anliegen in PERSOENLICHE_ANLIEGEN else "3.000.5"
+            return events, naechster_schritt_nach_legitimation(anliegen, legitimation)
         if anliegen == "vero" or rolle == "bevollmaechtigt":
             return events, "3.000.4"
         if rolle == "kunde":

@@ -16,7 +16,7 @@ from actions.common import GuideAction, SchrittFormValidation, Sprecher, antwort
 from actions.services import repository
 from leitfaden import legitimation
 from leitfaden.clock import today
-from leitfaden.gespraech import PERSOENLICHE_ANLIEGEN
+from leitfaden.gespraech import PERSOENLICHE_ANLIEGEN, naechster_schritt_nach_legitimation
 from leitfaden.nlp import normalise
 from leitfaden.nlp.normalise import NormalisationError
 
@@ -252,7 +252,8 @@ class ActionLegitimationPruefen(GuideAction):
         else:
             sprecher.sage("3.000.4", "erfolgreich", name=kunde.name,
                           kundennummer_maskiert=maskiert)
-        return events, "3.000.2" if persoenlich else "3.000.5"
+        return events, naechster_schritt_nach_legitimation(tracker.get_slot("anliegen"),
+                                                           ergebnis.ergebnis.value)
 
 
 def _datum(value: Any) -> dt.date:

@@ -19,6 +19,17 @@ ANLIEGEN_NACH_INTENT: dict[str, str] = {
 #: Concerns about the caller's own case: they need legitimation first (3.000.4).
 PERSOENLICHE_ANLIEGEN = frozenset({"abschlag", "zahlung", "termin"})
 
+#: Concerns GLF 3.301 (SOC-L) settles once the caller is legitimated (not Schutzkennzeichen M).
+ZAHLUNGSANLIEGEN = frozenset({"abschlag", "zahlung"})
+
+
+def naechster_schritt_nach_legitimation(anliegen: str | None, legitimation: str | None) -> str:
+    """GLF 3.000: where a legitimated caller's concern goes (3.301.1, 3.000.2 or 3.000.5)."""
+    if anliegen in ZAHLUNGSANLIEGEN and legitimation == "erfolgreich":
+        return "3.301.1"
+    return "3.000.2" if anliegen in PERSOENLICHE_ANLIEGEN else "3.000.5"
+
+
 #: ``legitimation`` slot values that confirmed the caller's identity.
 LEGITIMIERT = frozenset({"erfolgreich", "schutzkennzeichen_m"})
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from leitfaden.store.db import session_scope
 from leitfaden.store.models import (
+    AbschlagAntrag,
     Agentur,
     AngebotsZeit,
     Anspruch,
@@ -22,6 +23,8 @@ from leitfaden.store.models import (
     DienststellePlz,
     Gespraechsvermerk,
     Kunde,
+    Mitarbeiter,
+    SepaExport,
     Terminanfrage,
     Unterstuetzungsangebot,
     Vollmacht,
@@ -94,6 +97,17 @@ VOLLMACHTEN: tuple[tuple[str, str, str, dt.date, str, dt.date], ...] = (
 #: (kundennummer, art, betrag_cent, datum, status, referenz)
 ZAHLUNGEN: tuple[tuple[str, str, int, dt.date, str, str], ...] = (
     ("890H123456", "abschlag", 20000, D(2026, 11, 5), "ausgezahlt", "DEMO-ABS-20261105-0001"),
+)
+
+
+# --- employees (agent channel) --------------------------------------------------------------
+
+#: (login, name, rolle): invented employees for the agent channel (contracts.md).
+MITARBEITER: tuple[tuple[str, str, str], ...] = (
+    ("sc-demo", "Sophie Clausen", "sc"),
+    ("socl-demo", "Oliver Lindner", "socl"),
+    ("trainer-demo", "Tanja Reuter", "trainer"),
+    ("admin-demo", "Andreas Mohr", "admin"),
 )
 
 
@@ -636,10 +650,24 @@ def _angebote_schreiben(s: Session, zaehler: dict[str, int], *, ueberschreiben: 
     s.flush()
 
 
+def _mitarbeiter_schreiben(s: Session, zaehler: dict[str, int], *, ueberschreiben: bool) -> None:
+    """Insert missing demo employees (or restore name, role and active flag); tokens stay."""
+    vorhanden = {m.login: m for m in s.scalars(
+        select(Mitarbeiter).where(Mitarbeiter.login.in_([m[0] for m in MITARBEITER])))}
+    for login, name, rolle in MITARBEITER:
+        obj = vorhanden.get(login)
+        if obj is None:
+            s.add(Mitarbeiter(login=login, name=name, rolle=rolle, aktiv=True, demo=True))
+            zaehler["mitarbeiter"] += 1
+        elif ueberschreiben:
+            obj.name, obj.rolle, obj.aktiv, obj.demo = name, rolle, True, True
+    s.flush()
+
+
 def _leerer_zaehler() -> dict[str, int]:
     return dict.fromkeys(
         ("kunden", "ansprueche", "vollmachten", "zahlungen", "agenturen", "dienststellen",
-         "postleitzahlen", "angebote"), 0,
+         "postleitzahlen", "angebote", "mitarbeiter"), 0,
     )
 
 
@@ -652,20 +680,33 @@ def load_demo_data(engine: Engine) -> dict[str, int]:
     with session_scope(engine) as s:
         _angebote_schreiben(s, zaehler, ueberschreiben=False)
         _kundendaten_ergaenzen(s, zaehler)
+        _mitarbeiter_schreiben(s, zaehler, ueberschreiben=False)
         if any(zaehler.values()):
             audit_schreiben(s, akteur=AKTEUR, aktion="demo_geladen", objekt_typ="Demodaten",
                             objekt_id=None, details=zaehler)
     return zaehler
 
 
+def demo_mitarbeiter_laden(engine: Engine) -> int:
+    """Insert only the missing demo employees (``make agent-token`` before ``make db``)."""
+    zaehler = {"mitarbeiter": 0}
+    with session_scope(engine) as s:
+        _mitarbeiter_schreiben(s, zaehler, ueberschreiben=False)
+        if zaehler["mitarbeiter"]:
+            audit_schreiben(s, akteur=AKTEUR, aktion="demo_geladen", objekt_typ="Demodaten",
+                            objekt_id=None, details=zaehler)
+    return zaehler["mitarbeiter"]
+
+
 def reset_demo_data(engine: Engine, *, angebote: bool = False) -> dict[str, int]:
     """Put demo customers, claims, powers of attorney, payments and notes back.
 
-    Notes and payments of demo customers (and notes marked demo) and appointment requests for
-    demo offers are removed, demo customers
-    restored to the contract table; rows of other customers stay untouched. With
-    ``angebote=True`` the demo offices and offers are restored too (otherwise only missing
-    ones are added). Returns the counts of removed and inserted rows.
+    Notes, payments and Abschlag requests of demo customers (and notes marked demo), SEPA
+    files left without payments and appointment requests for demo offers are removed, demo
+    customers and demo employees (not their tokens) restored to the contract table; rows of
+    other customers stay untouched. With ``angebote=True`` the demo offices and offers are
+    restored too (otherwise only missing ones are added). Returns the counts of removed and
+    inserted rows.
     """
     definiert = [k.kundennummer for k in KUNDEN]
     with session_scope(engine) as s:
@@ -687,12 +728,23 @@ def reset_demo_data(engine: Engine, *, angebote: bool = False) -> dict[str, int]
                 select(Unterstuetzungsangebot.id).where(Unterstuetzungsangebot.demo.is_(True))))
             .execution_options(**ohne_sync)
         ).rowcount
+        # Abschlag requests of demo customers (the SOC-L queue) go before their payments.
+        entfernt["abschlag_antraege"] = s.execute(
+            delete(AbschlagAntrag).where(AbschlagAntrag.kundennummer.in_(demo_nummern))
+            .execution_options(**ohne_sync)
+        ).rowcount
         for name, modell in (("zahlungen", Zahlung), ("vollmachten", Vollmacht),
                              ("ansprueche", Anspruch)):
             entfernt[name] = s.execute(
                 delete(modell).where(modell.kundennummer.in_(demo_nummern))
                 .execution_options(**ohne_sync)
             ).rowcount
+        # SEPA files that held only demo payments (those are gone now).
+        entfernt["sepa_exporte"] = s.execute(
+            delete(SepaExport).where(SepaExport.id.notin_(
+                select(Zahlung.sepa_export_id).where(Zahlung.sepa_export_id.is_not(None))))
+            .execution_options(**ohne_sync)
+        ).rowcount
         entfernt["kunden"] = s.execute(
             delete(Kunde)
             .where(Kunde.demo.is_(True), Kunde.kundennummer.notin_(definiert))
@@ -711,6 +763,7 @@ def reset_demo_data(engine: Engine, *, angebote: bool = False) -> dict[str, int]
         s.flush()
         _kundendaten_ergaenzen(s, zaehler)
         _angebote_schreiben(s, zaehler, ueberschreiben=angebote)
+        _mitarbeiter_schreiben(s, zaehler, ueberschreiben=True)
         ergebnis = {f"entfernt_{k}": v for k, v in entfernt.items()}
         ergebnis.update({f"neu_{k}": v for k, v in zaehler.items()})
         audit_schreiben(s, akteur=AKTEUR, aktion="demo_zurueckgesetzt", objekt_typ="Demodaten",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    CHAR,
     Boolean,
     CheckConstraint,
     Column,
@@ -26,11 +27,19 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    text,
+    true,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
 from leitfaden.store.records import ANGEBOTSARTEN as ANGEBOTSART_LABELS
-from leitfaden.store.records import ANSPRUCH_STATUS, VOLLMACHT_UMFANG, ZAHLUNG_ARTEN
+from leitfaden.store.records import (
+    ANSPRUCH_STATUS,
+    ANTRAG_STATUS,
+    HAERTEGRUENDE,
+    VOLLMACHT_UMFANG,
+    ZAHLUNG_ARTEN,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -50,6 +59,12 @@ def _in(spalte: str, werte: tuple[str, ...]) -> str:
 
 
 ANGEBOTSARTEN = tuple(ANGEBOTSART_LABELS)
+
+#: Hardship reasons of an Abschlag (``miete``, ``energie``, ...).
+HAERTEGRUND_WERTE = tuple(HAERTEGRUENDE)
+
+#: The Abschläge that count for "at most one per customer and month" (partial unique index).
+ABSCHLAG_ZAEHLT = "art = 'abschlag' AND status <> 'storniert'"
 
 
 class Kunde(Base):
@@ -146,6 +161,14 @@ class Zahlung(Base):
         CheckConstraint("betrag_cent > 0", name="betrag_positiv"),
         UniqueConstraint("referenz", name="uq_zahlung_referenz"),
         Index("ix_zahlung_kunde_datum", "kundennummer", "datum"),
+        # Abschlag ledger (migration 0006): exactly once per key, at most one per month.
+        CheckConstraint("monat IS NULL OR length(monat) = 7", name="monat_format"),
+        CheckConstraint(f"haertegrund IS NULL OR {_in('haertegrund', HAERTEGRUND_WERTE)}",
+                        name="haertegrund"),
+        UniqueConstraint("idempotenz_schluessel", name="uq_zahlung_idempotenz_schluessel"),
+        UniqueConstraint("bestaetigungsnummer", name="uq_zahlung_bestaetigungsnummer"),
+        Index("ux_zahlung_abschlag_monat", "kundennummer", "monat", unique=True,
+              sqlite_where=text(ABSCHLAG_ZAEHLT), postgresql_where=text(ABSCHLAG_ZAEHLT)),
         {"sqlite_autoincrement": True},
     )
 
@@ -164,6 +187,18 @@ class Zahlung(Base):
     grund = Column(Text, nullable=True)
     erstellt_am = Column(DateTime, nullable=True)
     erstellt_von = Column(String(100), nullable=True)
+    #: Month an Abschlag belongs to (``2026-11``); ``None`` for other payments.
+    monat = Column(CHAR(7), nullable=True)
+    idempotenz_schluessel = Column(String(100), nullable=True)
+    #: Confirmation number told to the caller (``AB-2026-000123``).
+    bestaetigungsnummer = Column(String(20), nullable=True)
+    haertegrund = Column(String(20), nullable=True)
+    haertegrund_text = Column(Text, nullable=True)
+    #: Login of the SOC-L employee who triggered the transfer.
+    angewiesen_von = Column(String(40), nullable=True)
+    sepa_export_id = Column(
+        Integer, ForeignKey("sepa_export.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
 
 
 class Gespraechsvermerk(Base):
@@ -449,3 +484,102 @@ class Terminanfrage(Base):
                     server_default="angefragt")
     erstellt_am = Column(DateTime, nullable=False)
     erstellt_von = Column(String(100), nullable=False)
+
+
+#: Roles of an employee (Mitarbeiterin/Mitarbeiter) using the agent channel.
+MITARBEITER_ROLLEN = ("sc", "socl", "trainer", "admin")
+
+
+class Mitarbeiter(Base):
+    """An employee who may use the agent channel."""
+
+    __tablename__ = "mitarbeiter"
+    __table_args__ = (CheckConstraint(_in("rolle", MITARBEITER_ROLLEN), name="rolle"),)
+
+    login = Column(String(40), primary_key=True)
+    name = Column(String(200), nullable=False)
+    rolle = Column(String(20), nullable=False)
+    aktiv = Column(Boolean, nullable=False, default=True, server_default=true())
+    demo = Column(Boolean, nullable=False, default=False, server_default=false())
+
+
+class MitarbeiterToken(Base):
+    """An API token of an employee; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "mitarbeiter_token"
+    __table_args__ = (
+        UniqueConstraint("token_hash", name="uq_mitarbeiter_token_token_hash"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    login = Column(
+        String(40), ForeignKey("mitarbeiter.login", ondelete="CASCADE"),
+        nullable=False, index=True,
+    )
+    token_hash = Column(String(64), nullable=False)
+    bezeichnung = Column(String(200), nullable=False, default="")
+    erstellt_am = Column(DateTime, nullable=False)
+    widerrufen_am = Column(DateTime, nullable=True)
+
+
+class SepaExport(Base):
+    """A SEPA credit-transfer file (pain.001) of Abschläge; each transfer is in at most one."""
+
+    __tablename__ = "sepa_export"
+    __table_args__ = (
+        CheckConstraint("anzahl > 0", name="anzahl_positiv"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    nachricht_id = Column(String(35), nullable=False)
+    erstellt_am = Column(DateTime, nullable=False)
+    erstellt_von = Column(String(100), nullable=False)
+    ausfuehrung_am = Column(Date, nullable=False)
+    anzahl = Column(Integer, nullable=False)
+    summe_cent = Column(Integer, nullable=False)
+    xml = Column(Text, nullable=False)
+
+
+class AbschlagAntrag(Base):
+    """An Abschlag request prepared in the customer chat; a SOC-L employee decides it.
+
+    At most one open request per customer and month (partial unique index).
+    """
+
+    __tablename__ = "abschlag_antrag"
+    __table_args__ = (
+        CheckConstraint(_in("status", ANTRAG_STATUS), name="status"),
+        CheckConstraint(_in("haertegrund", HAERTEGRUND_WERTE), name="haertegrund"),
+        CheckConstraint("betrag_cent > 0", name="betrag_positiv"),
+        CheckConstraint("length(monat) = 7", name="monat_format"),
+        UniqueConstraint("vorgangsnummer", name="uq_abschlag_antrag_vorgangsnummer"),
+        UniqueConstraint("idempotenz_schluessel", name="uq_abschlag_antrag_idempotenz_schluessel"),
+        Index("ux_abschlag_antrag_offen_monat", "kundennummer", "monat", unique=True,
+              sqlite_where=text("status = 'offen'"), postgresql_where=text("status = 'offen'")),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    vorgangsnummer = Column(String(20), nullable=False)
+    kundennummer = Column(
+        String(10), ForeignKey("kunde.kundennummer", ondelete="RESTRICT"),
+        nullable=False, index=True,
+    )
+    monat = Column(CHAR(7), nullable=False)
+    betrag_cent = Column(Integer, nullable=False)
+    #: The calculation shown to the customer (JSON of ``Entscheidung.als_dict()``).
+    berechnung = Column(Text, nullable=False, default="{}")
+    haertegrund = Column(String(20), nullable=False)
+    haertegrund_text = Column(Text, nullable=True)
+    conversation_id = Column(String(100), nullable=False)
+    idempotenz_schluessel = Column(String(100), nullable=False)
+    status = Column(String(20), nullable=False, default="offen", server_default="offen")
+    erstellt_am = Column(DateTime, nullable=False, index=True)
+    entschieden_am = Column(DateTime, nullable=True)
+    entschieden_von = Column(String(40), nullable=True)
+    ablehnungsgrund = Column(Text, nullable=True)
+    zahlung_id = Column(
+        Integer, ForeignKey("zahlung.id", ondelete="RESTRICT"), nullable=True, index=True
+    )

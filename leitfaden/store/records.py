@@ -251,3 +251,18 @@ class TerminanfrageRecord:
     def nummer(self) -> str:
         """Reference number told to the caller: ``T-000042``."""
         return f"T-{self.id:06d}"
+
+
+# --- Abschlag: ledger, SOC-L work queue, SEPA export ---------------------------------------
+
+#: Hardship reasons (unbillige Härte, GLF 3.301.3) as in the ``haertegrund`` entity.
+HAERTEGRUENDE: dict[str, str] = {
+    "miete": "Miete fällig, Kündigung droht",
+    "energie": "Energiesperre droht",
+    "medikamente": "Medikamente",
+    "lebensmittel": "Lebensmittel für den Haushalt",
+    "sonstiges": "sonstige Notlage",
+}
+
+#: States of an Abschlag request in the SOC-L work queue.
+ANTRAG_STATUS = ("offen", "genehmigt", "abgelehnt")

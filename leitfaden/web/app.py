@@ -13,7 +13,7 @@ from sanic.response import HTTPResponse, redirect
 from sqlalchemy.engine import Engine
 
 from leitfaden.store.db import make_engine
-from leitfaden.web import api, ipsc
+from leitfaden.web import abschlaege, api, ipsc
 from leitfaden.web.vorlagen import seite
 from leitfaden.webauftrag.dokument import MAX_BYTES
 
@@ -113,6 +113,7 @@ def create_app(database_url: str | None = None, *, engine: Engine | None = None)
     app.static("/static", str(STATIC_DIR), name="static")
     app.blueprint(ipsc.blueprint())
     app.blueprint(api.blueprint())
+    app.blueprint(abschlaege.blueprint())
 
     app.error_handler.add(NotFound, _nicht_gefunden)
     app.error_handler.add(MethodNotSupported, _methode)

@@ -15,13 +15,17 @@ def _schritt(gespraech) -> tuple[str, str]:
     return slots["guide"], slots["guide_step"]
 
 
-def test_anna_schmidt_ganzer_anruf(gespraech, server_repo):
+def test_anna_schmidt_ganzer_anruf_terminwunsch(gespraech, server_repo):
+    """A personal concern the SC does not settle: legitimation, Webauftrag, offers, note.
+
+    (An Abschlag goes on in GLF 3.301 after the legitimation: tests/integration/test_glf3301.py.)
+    """
     antwort = gespraech.text("Hallo")
     assert "willkommen beim Service Center" in antwort
     assert _schritt(gespraech) == ("3.000", "3.000.1")
 
-    antwort = gespraech.text("Ich brauche einen Abschlag")
-    assert "Abschlagszahlung" in antwort and "für sich selbst" in antwort
+    antwort = gespraech.text("Ich möchte einen persönlichen Termin bei meiner Vermittlerin")
+    assert "persönlich in die Agentur" in antwort and "für sich selbst" in antwort
     assert _schritt(gespraech) == ("3.000", "3.000.3")
 
     assert "Kundennummer" in gespraech.text("Für mich selbst")
@@ -49,7 +53,7 @@ def test_anna_schmidt_ganzer_anruf(gespraech, server_repo):
     assert {v.guide_step for v in vermerke} == {"3.000.2", "3.000.7"}
     assert all(v.kundennummer == "123A456789" for v in vermerke)
     abschluss = next(v for v in vermerke if v.guide_step == "3.000.7")
-    assert "Abschlagszahlung" in abschluss.text and "erfolgreich" in abschluss.text
+    assert "persönlicher Termin" in abschluss.text and "erfolgreich" in abschluss.text
 
 
 def test_jede_bot_antwort_traegt_den_nachweis_des_leitfadens(gespraech):

@@ -189,12 +189,26 @@ def test_unterstuetzung_und_bankverbindung_ohne_weitere_hinweise(
 # --- 3.000.2 Anliegen: already legitimated --------------------------------------------
 
 
+@pytest.mark.parametrize(("legitimation", "intent", "weiter"), [
+    # payment concerns go on in GLF 3.301; with Schutzkennzeichen M by Webauftrag (3.000.2)
+    ("erfolgreich", "request_advance_payment", "3.301.1"),
+    ("erfolgreich", "state_hardship", "3.301.1"),
+    ("erfolgreich", "ask_payment_status", "3.301.1"),
+    ("schutzkennzeichen_m", "request_advance_payment", "3.000.2"),
+    ("schutzkennzeichen_m", "state_hardship", "3.000.2"),
+    ("schutzkennzeichen_m", "ask_payment_status", "3.000.2"),
+])
+def test_zahlungsanliegen_nach_legitimation(tracker, ausfuehren, legitimation, intent, weiter):
+    ergebnis = ausfuehren(ActionAnliegen(), tracker(
+        intent=intent, slots={"rolle": "kunde", "legitimation": legitimation,
+                              "kundennummer": "123A456789"}))
+    assert len(ergebnis.nachrichten) == 1
+    _schritt(ergebnis, "3.000.2", weiter)
+
+
 @pytest.mark.parametrize("legitimation", ["erfolgreich", "schutzkennzeichen_m"])
 @pytest.mark.parametrize(("intent", "weiter"), [
-    ("request_advance_payment", "3.000.2"),  # personal: Webauftrag (action_glf3000_weiterleitung)
-    ("state_hardship", "3.000.2"),
-    ("ask_payment_status", "3.000.2"),
-    ("request_appointment", "3.000.2"),
+    ("request_appointment", "3.000.2"),  # personal: Webauftrag (action_glf3000_weiterleitung)
     ("ask_online_services", "3.000.5"),
     ("ask_online_representation", "3.000.5"),
     ("need_support", "3.000.6"),
@@ -215,7 +229,7 @@ def test_anliegen_nach_erfolgreicher_vertretung_zahlung(tracker, ausfuehren):
         intent="ask_payment_status",
         slots={"rolle": "bevollmaechtigt", "legitimation": "erfolgreich",
                "vollmacht_umfang": "vollumfaenglich"}))
-    _schritt(ergebnis, "3.000.2", "3.000.2")
+    _schritt(ergebnis, "3.000.2", "3.301.1")
 
 
 def test_anliegen_waehrend_wiederholung_der_legitimation(tracker, ausfuehren):

@@ -51,7 +51,7 @@ def test_name():
 
 
 @pytest.mark.parametrize(("anliegen", "weiter"), [
-    ("abschlag", "3.000.2"), ("zahlung", "3.000.2"), ("termin", "3.000.2"),
+    ("abschlag", "3.301.1"), ("zahlung", "3.301.1"), ("termin", "3.000.2"),
     ("online", "3.000.5"), ("vero", "3.000.5"), (None, "3.000.5"),
 ])
 def test_anna_schmidt_erfolgreich(pruefen, text_von, anliegen, weiter):
@@ -77,7 +77,7 @@ def test_anna_schmidt_im_agent_kanal_mit_maskierter_kundennummer(pruefen, text_v
     assert ergebnis.texte == ["Legitimation erfolgreich: Anna Schmidt, Kundennummer 123A****89."]
     assert "123A456789" not in ergebnis.alles
     ergebnis.pruefe_evidenz("agent")
-    _schritt(ergebnis, "3.000.2")
+    _schritt(ergebnis, "3.301.1")  # the Abschlag goes on in GLF 3.301
 
 
 def test_rolle_fehlt_gilt_als_kunde(pruefen):
@@ -171,7 +171,7 @@ def test_nach_der_sperre_keine_legitimation_mehr(pruefen, person):
 def test_richtige_angaben_im_dritten_versuch(pruefen):
     ergebnis = pruefen(ANNA, versuche=2.0)
     assert ergebnis.slot("legitimation") == "erfolgreich"
-    _schritt(ergebnis, "3.000.2")
+    _schritt(ergebnis, "3.301.1")
 
 
 # --- Schutzkennzeichen M ------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_sabine_neumann_im_agent_kanal(pruefen):
     assert "678F901234" not in ergebnis.alles
     ergebnis.pruefe_evidenz("agent")
     assert ergebnis.slot("vollmacht_umfang") == "vollumfaenglich"
-    _schritt(ergebnis, "3.000.2")
+    _schritt(ergebnis, "3.301.1")
 
 
 @pytest.mark.parametrize(("person", "erwartet"), [
@@ -236,7 +236,7 @@ def test_agent_text_vollmacht_im_dativ(pruefen, person, erwartet):
     assert erwartet in ergebnis.texte[0]
 
 
-@pytest.mark.parametrize(("anliegen", "weiter"), [("abschlag", "3.000.2"), ("online", "3.000.5")])
+@pytest.mark.parametrize(("anliegen", "weiter"), [("abschlag", "3.301.1"), ("online", "3.000.5")])
 def test_martin_braun_teilweise_vollmacht(pruefen, text_von, anliegen, weiter):
     ergebnis = pruefen(MARTIN, anliegen=anliegen)
 

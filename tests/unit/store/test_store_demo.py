@@ -17,6 +17,7 @@ from leitfaden.store.models import (
     DienststellePlz,
     Gespraechsvermerk,
     Kunde,
+    Mitarbeiter,
     Unterstuetzungsangebot,
     Vollmacht,
     Zahlung,
@@ -235,3 +236,31 @@ def test_cli(datenbank_url, engine, capsys):
     assert "nichts zu tun" in capsys.readouterr().out
     assert cli(["reset", "--url", datenbank_url]) == 0
     assert "Demodaten zurückgesetzt" in capsys.readouterr().out
+
+
+# contracts.md, agent channel: demo logins and roles
+MITARBEITER_VERTRAG = {"sc-demo": "sc", "socl-demo": "socl", "trainer-demo": "trainer",
+                       "admin-demo": "admin"}
+
+
+def test_demo_mitarbeiter_wie_im_vertrag(engine):
+    with session_scope(engine) as s:
+        alle = {m.login: m for m in s.scalars(select(Mitarbeiter))}
+        assert {login: m.rolle for login, m in alle.items()} == MITARBEITER_VERTRAG
+        assert all(m.aktiv and m.demo and m.name for m in alle.values())
+
+
+def test_reset_stellt_demo_mitarbeiter_wieder_her(engine):
+    with session_scope(engine) as s:
+        s.delete(s.get(Mitarbeiter, "sc-demo"))
+        socl = s.get(Mitarbeiter, "socl-demo")
+        socl.rolle, socl.aktiv = "sc", False
+    assert load_demo_data(engine)["mitarbeiter"] == 1  # only the missing one
+    with session_scope(engine) as s:
+        assert s.get(Mitarbeiter, "socl-demo").rolle == "sc"
+        s.delete(s.get(Mitarbeiter, "sc-demo"))
+    ergebnis = reset_demo_data(engine)
+    assert ergebnis["neu_mitarbeiter"] == 1
+    with session_scope(engine) as s:
+        alle = {m.login: (m.rolle, m.aktiv) for m in s.scalars(select(Mitarbeiter))}
+    assert alle == {login: (rolle, True) for login, rolle in MITARBEITER_VERTRAG.items()}

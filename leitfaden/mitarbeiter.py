@@ -1,0 +1,333 @@
+"""Employees (Mitarbeiterinnen und Mitarbeiter) and their API tokens for the agent channel.
+
+A token is created once (``secrets.token_urlsafe(32)``) and only its SHA-256 is stored; it is
+valid while it is not revoked and its employee is active. The agent channel puts the employee
+into the message metadata (``{"mitarbeiter": {...}}``); :func:`mitarbeiter_aus_metadaten`
+reads it back in the actions. No Rasa imports here.
+
+Command line: ``python -m leitfaden.mitarbeiter token LOGIN`` prints a new token (only the
+token on stdout); ``tokens``, ``token-widerrufen NUMMER|-`` and ``token-pruefen`` (token from
+stdin) manage them. A token is never taken from the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import secrets
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from leitfaden import clock, settings
+from leitfaden.store.db import make_engine, migrate, normalise_url, session_scope
+from leitfaden.store.demo import MITARBEITER as DEMO_MITARBEITER
+from leitfaden.store.demo import demo_mitarbeiter_laden
+from leitfaden.store.models import (
+    MITARBEITER_ROLLEN,
+    Mitarbeiter,
+    MitarbeiterToken,
+    utc_aware,
+    utc_naiv,
+)
+from leitfaden.store.repository import audit_schreiben
+from leitfaden.texte import zeitpunkt_text
+
+#: Key of the employee in the message metadata of the agent channel.
+METADATEN_SCHLUESSEL = "mitarbeiter"
+
+#: Roles that may transfer a call or decide an Abschlag (SOC-L).
+UEBERWEISENDE_ROLLEN = frozenset({"socl"})
+
+#: Longest token accepted for a look-up (``token_urlsafe(32)`` gives 43 characters).
+MAX_TOKEN_LAENGE = 512
+
+
+@dataclass(frozen=True)
+class MitarbeiterRecord:
+    """An employee as the channel and the actions see it."""
+
+    login: str
+    name: str
+    rolle: str
+    aktiv: bool = True
+
+    @property
+    def darf_ueberweisen(self) -> bool:
+        """Only SOC-L employees may transfer (and decide an Abschlag)."""
+        return self.rolle in UEBERWEISENDE_ROLLEN
+
+    def als_metadaten(self) -> dict[str, Any]:
+        """The value the agent channel puts under ``metadata["mitarbeiter"]``."""
+        return {"login": self.login, "name": self.name, "rolle": self.rolle,
+                "darf_ueberweisen": self.darf_ueberweisen}
+
+
+@dataclass(frozen=True)
+class NeuerToken:
+    """A freshly created token: its number and value (shown once)."""
+
+    id: int
+    login: str
+    token: str
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """A stored token without its value."""
+
+    id: int
+    login: str
+    bezeichnung: str
+    erstellt_am: Any
+    widerrufen_am: Any
+
+    @property
+    def aktiv(self) -> bool:
+        """Not revoked (the employee may still be inactive)."""
+        return self.widerrufen_am is None
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 (hex) of a token, the only form stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _record(m: Mitarbeiter) -> MitarbeiterRecord:
+    return MitarbeiterRecord(login=m.login, name=m.name, rolle=m.rolle, aktiv=bool(m.aktiv))
+
+
+def _token_record(t: MitarbeiterToken) -> TokenRecord:
+    return TokenRecord(id=t.id, login=t.login, bezeichnung=t.bezeichnung,
+                       erstellt_am=utc_aware(t.erstellt_am),
+                       widerrufen_am=utc_aware(t.widerrufen_am))
+
+
+def mitarbeiter(engine: Engine, login: str) -> MitarbeiterRecord | None:
+    """The employee with this login (active or not), else ``None``."""
+    with session_scope(engine) as s:
+        m = s.get(Mitarbeiter, login)
+        return _record(m) if m is not None else None
+
+
+def token_erzeugen_mit_id(
+    engine: Engine, login: str, bezeichnung: str = "", *, akteur: str = "system"
+) -> NeuerToken:
+    """Create a token for an active employee: its number and value (shown once).
+
+    Raises ``ValueError`` for an unknown or inactive employee or a too long label.
+    """
+    bezeichnung = " ".join((bezeichnung or "").split())
+    if len(bezeichnung) > 200:
+        raise ValueError("Die Bezeichnung ist zu lang (höchstens 200 Zeichen).")
+    token = secrets.token_urlsafe(32)
+    with session_scope(engine) as s:
+        m = s.get(Mitarbeiter, login)
+        if m is None:
+            raise ValueError(f"Das Konto '{login}' gibt es nicht.")
+        if not m.aktiv:
+            raise ValueError(f"Das Konto '{login}' ist deaktiviert.")
+        zeile = MitarbeiterToken(login=login, token_hash=token_hash(token),
+                                 bezeichnung=bezeichnung, erstellt_am=utc_naiv(clock.now()))
+        s.add(zeile)
+        s.flush()
+        audit_schreiben(s, akteur=akteur, aktion="mitarbeiter_token_erzeugt",
+                        objekt_typ="MitarbeiterToken", objekt_id=str(zeile.id),
+                        details={"login": login, "bezeichnung": bezeichnung})
+        return NeuerToken(id=zeile.id, login=login, token=token)
+
+
+def token_erzeugen(
+    engine: Engine, login: str, bezeichnung: str = "", *, akteur: str = "system"
+) -> str:
+    """Create a token for the employee and return it (only its hash is kept)."""
+    return token_erzeugen_mit_id(engine, login, bezeichnung, akteur=akteur).token
+
+
+def mitarbeiter_fuer_token(engine: Engine, token: str | None) -> MitarbeiterRecord | None:
+    """The active employee of a valid (not revoked) token, else ``None``."""
+    if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LAENGE:
+        return None
+    with session_scope(engine) as s:
+        m = s.scalars(
+            select(Mitarbeiter).join(MitarbeiterToken).where(
+                MitarbeiterToken.token_hash == token_hash(token.strip()),
+                MitarbeiterToken.widerrufen_am.is_(None),
+                Mitarbeiter.aktiv.is_(True),
+            )
+        ).first()
+        return _record(m) if m is not None else None
+
+
+def _ist_id(token_or_id: str | int) -> bool:
+    return isinstance(token_or_id, int) or (token_or_id.isdigit() and len(token_or_id) < 19)
+
+
+def token_widerrufen(
+    engine: Engine, token_or_id: str | int, *, akteur: str = "system"
+) -> TokenRecord:
+    """Revoke a token given by its number or the token itself (again: no change).
+
+    Raises ``ValueError`` if there is no such token.
+    """
+    with session_scope(engine) as s:
+        if _ist_id(token_or_id):
+            zeile = s.get(MitarbeiterToken, int(token_or_id))
+        else:
+            zeile = s.scalars(select(MitarbeiterToken).where(
+                MitarbeiterToken.token_hash == token_hash(str(token_or_id).strip()))).first()
+        if zeile is None:
+            raise ValueError("Diesen Token gibt es nicht.")
+        if zeile.widerrufen_am is None:
+            zeile.widerrufen_am = utc_naiv(clock.now())
+            s.flush()
+            audit_schreiben(s, akteur=akteur, aktion="mitarbeiter_token_widerrufen",
+                            objekt_typ="MitarbeiterToken", objekt_id=str(zeile.id),
+                            details={"login": zeile.login, "bezeichnung": zeile.bezeichnung})
+        return _token_record(zeile)
+
+
+def tokens(engine: Engine, login: str | None = None) -> list[TokenRecord]:
+    """The tokens (without their value), newest first, optionally of one employee."""
+    stmt = select(MitarbeiterToken).order_by(MitarbeiterToken.id.desc())
+    if login is not None:
+        stmt = stmt.where(MitarbeiterToken.login == login)
+    with session_scope(engine) as s:
+        return [_token_record(t) for t in s.scalars(stmt)]
+
+
+def mitarbeiter_aus_metadaten(metadata: Mapping[str, Any] | None) -> MitarbeiterRecord | None:
+    """The employee the agent channel put into a message's metadata, else ``None``.
+
+    ``darf_ueberweisen`` follows from the role, never from the metadata's flag.
+    """
+    if not isinstance(metadata, Mapping):
+        return None
+    daten = metadata.get(METADATEN_SCHLUESSEL)
+    if not isinstance(daten, Mapping):
+        return None
+    login, name, rolle = daten.get("login"), daten.get("name"), daten.get("rolle")
+    if not (isinstance(login, str) and login and isinstance(name, str)
+            and rolle in MITARBEITER_ROLLEN):
+        return None
+    return MitarbeiterRecord(login=login, name=name, rolle=rolle, aktiv=True)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+OK, FEHLER = 0, 1
+AKTEUR = "system:cli"
+
+
+def _token(engine: Engine, args: argparse.Namespace) -> int:
+    if args.login in {m[0] for m in DEMO_MITARBEITER} and mitarbeiter(engine, args.login) is None:
+        demo_mitarbeiter_laden(engine)  # a demo login before ``make db``
+    try:
+        neu = token_erzeugen_mit_id(engine, args.login, args.bezeichnung, akteur=AKTEUR)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return FEHLER
+    print(neu.token)
+    print(f"Token Nr. {neu.id} für {neu.login} erzeugt. Er wird nur jetzt angezeigt; "
+          "bewahren Sie ihn sicher auf.", file=sys.stderr)
+    return OK
+
+
+def _token_widerrufen(engine: Engine, args: argparse.Namespace) -> int:
+    schluessel: int | str = args.id
+    if schluessel == "-":
+        schluessel = sys.stdin.readline().strip()
+        if not schluessel:
+            print("Es wurde kein Token von der Standardeingabe gelesen.", file=sys.stderr)
+            return FEHLER
+    try:
+        record = token_widerrufen(engine, schluessel, akteur=AKTEUR)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return FEHLER
+    print(f"Token Nr. {record.id} von {record.login} ist widerrufen "
+          f"(seit {zeitpunkt_text(record.widerrufen_am)}).")
+    return OK
+
+
+def _tokens(engine: Engine, args: argparse.Namespace) -> int:
+    liste = tokens(engine, args.login)
+    if not liste:
+        print("Keine Tokens vorhanden.")
+    for t in liste:
+        status = "aktiv" if t.aktiv else f"widerrufen am {zeitpunkt_text(t.widerrufen_am)}"
+        print(f"Nr. {t.id}  {t.login}  {t.bezeichnung or '-'}  erstellt am "
+              f"{zeitpunkt_text(t.erstellt_am)}  {status}")
+    return OK
+
+
+def _token_pruefen(engine: Engine, args: argparse.Namespace) -> int:
+    record = mitarbeiter_fuer_token(engine, sys.stdin.readline().strip())
+    if record is None:
+        print("Der Token ist ungültig oder widerrufen, oder das Konto ist deaktiviert.",
+              file=sys.stderr)
+        return FEHLER
+    print(f"{record.login} ({record.name}, Rolle {record.rolle})")
+    return OK
+
+
+def _token_nummer(text: str) -> int | str:
+    """``token-widerrufen``: a token's number, or ``-`` (the token itself from stdin)."""
+    if text == "-":
+        return text
+    if text.isascii() and text.isdigit() and len(text) < 19:
+        return int(text)
+    raise argparse.ArgumentTypeError(
+        "Geben Sie die Nummer des Tokens an (siehe 'tokens') oder '-', um den Token von der "
+        "Standardeingabe zu lesen. Der Token selbst gehört nicht in die Befehlszeile.")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (German help)."""
+    p = argparse.ArgumentParser(
+        prog="python -m leitfaden.mitarbeiter",
+        description="API-Tokens der Mitarbeiterinnen und Mitarbeiter für den Agent-Kanal.")
+    p.add_argument("--url", help="Datenbank-URL (Standard: LEITFADEN_DATABASE_URL oder "
+                                 "var/leitfaden.db)")
+    befehle = p.add_subparsers(dest="befehl", required=True, metavar="BEFEHL")
+
+    t = befehle.add_parser("token", help="neuen API-Token erzeugen (nur er steht auf stdout)")
+    t.add_argument("login", metavar="LOGIN")
+    t.add_argument("--bezeichnung", default="", help="wofür der Token ist (z. B. Arbeitsplatz)")
+
+    w = befehle.add_parser("token-widerrufen", help="API-Token widerrufen")
+    w.add_argument("id", metavar="NUMMER", type=_token_nummer,
+                   help="Nummer des Tokens (siehe 'tokens') oder - (Token von stdin lesen)")
+
+    ts = befehle.add_parser("tokens", help="API-Tokens auflisten (ohne ihren Wert)")
+    ts.add_argument("--login", help="nur Tokens dieses Kontos")
+
+    befehle.add_parser("token-pruefen", help="Token von stdin lesen und sein Konto ausgeben")
+    return p
+
+
+BEFEHLE = {
+    "token": _token,
+    "token-widerrufen": _token_widerrufen,
+    "tokens": _tokens,
+    "token-pruefen": _token_pruefen,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command (after migrating the store); return the exit code."""
+    args = parser().parse_args(argv)
+    engine = make_engine(normalise_url(args.url or settings.database_url()))
+    try:
+        migrate(engine)
+        return BEFEHLE[args.befehl](engine, args)
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
