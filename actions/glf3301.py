@@ -8,6 +8,7 @@ channel transfers; in the customer chat the request goes to the SOC-L work queue
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,8 @@ from leitfaden.clock import today
 from leitfaden.mitarbeiter import MitarbeiterRecord, mitarbeiter_aus_metadaten
 from leitfaden.nlp.normalise import format_datum, format_euro, mask_iban
 from leitfaden.store.db import make_engine
+
+log = logging.getLogger(__name__)
 
 #: Hardship kinds (entity ``haertegrund``) accepted as unbillige Härte without more ado.
 ANERKANNTE_HAERTEN = frozenset({"miete", "energie", "medikamente", "lebensmittel"})
@@ -269,12 +272,19 @@ class ActionUeberweisung(GuideAction):
             except ledger.AbschlagBereitsGezahlt:
                 sprecher.sage("3.301.7", "bereits_gezahlt")
                 return [SlotSet("abschlag_ergebnis", "bereits_gezahlt")], "3.000.7"
-            sprecher.sage("3.301.7", "ueberwiesen", betrag=format_euro(e.betrag),
-                          nummer=u.bestaetigungsnummer, iban_maskiert=mask_iban(kunde.iban),
-                          gutschrift_von=format_datum(u.gutschrift_von),
-                          gutschrift_bis=format_datum(u.gutschrift_bis))
-            return [SlotSet("abschlag_ergebnis", "ueberwiesen"),
-                    SlotSet("abschlag_nummer", u.bestaetigungsnummer)], "3.301.8"
+            except ledger.KeineBerechtigung:
+                u = None  # rights withdrawn meanwhile: the request goes to the queue
+            except ledger.AbschlagFehler as fehler:
+                log.warning("Überweisung abgelehnt: %s", fehler)
+                sprecher.sage("3.301.7", "ueberweisung_nicht_moeglich", meldung=str(fehler))
+                return [SlotSet("abschlag_ergebnis", "nicht_ueberwiesen")], "3.000.7"
+            if u is not None:
+                sprecher.sage("3.301.7", "ueberwiesen", betrag=format_euro(e.betrag),
+                              nummer=u.bestaetigungsnummer, iban_maskiert=mask_iban(kunde.iban),
+                              gutschrift_von=format_datum(u.gutschrift_von),
+                              gutschrift_bis=format_datum(u.gutschrift_bis))
+                return [SlotSet("abschlag_ergebnis", "ueberwiesen"),
+                        SlotSet("abschlag_nummer", u.bestaetigungsnummer)], "3.301.8"
         try:
             antrag = warteschlange.antrag_stellen(
                 _engine(), kundennummer=kundennummer, betrag=e.betrag, berechnung=e.als_dict(),

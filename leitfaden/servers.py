@@ -4,6 +4,11 @@
 servers on free ports, with its own SQLite store and tracker store in a temporary folder.
 With ``web=True`` the IPSC web app (``python -m leitfaden.web``) runs beside them on the
 same store; :func:`running_web_app` starts the web app alone.
+
+While :func:`running_servers` runs, either server can be stopped and started again on the same
+port, against the same store and tracker store (``Servers.action_server_anhalten``,
+``Servers.action_server_neu_starten``, ``Servers.rasa_server_neu_starten``): a conversation
+then goes on from the tracker store.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from leitfaden.settings import PROJECT_ROOT
@@ -42,6 +47,87 @@ class Servers:
     action_pid: int
     web_url: str | None = None
     web_pid: int | None = None
+
+    def action_server_anhalten(self) -> None:
+        """Stop the action server (the Rasa server keeps running); see
+        :meth:`action_server_neu_starten` to bring it back."""
+        _prozesse(self).anhalten("action")
+
+    def action_server_neu_starten(self, timeout: float = 180) -> Servers:
+        """Stop the action server if it runs and start it again on the same port.
+
+        The Rasa server keeps running. Returns the pair with the new ``action_pid``; the URLs
+        stay the same, so an old ``Servers`` value remains usable for requests.
+        """
+        pid = _prozesse(self).neu_starten("action", timeout)
+        return replace(self, action_pid=pid)
+
+    def rasa_server_neu_starten(self, timeout: float = 180) -> Servers:
+        """Stop the Rasa server and start it again on the same port, with the same model,
+        endpoints and tracker store (the action server keeps running). Returns the pair with
+        the new ``rasa_pid``."""
+        pid = _prozesse(self).neu_starten("rasa", timeout)
+        return replace(self, rasa_pid=pid)
+
+
+@dataclass
+class _Prozesse:
+    """What is needed to stop and start the servers of one :func:`running_servers` again."""
+
+    env: dict[str, str]
+    workdir: Path
+    befehle: dict[str, list[str]] = field(default_factory=dict)  # name -> command line
+    pruef_urls: dict[str, str] = field(default_factory=dict)  # name -> health URL
+    logs: dict[str, Path] = field(default_factory=dict)
+    envs: dict[str, dict[str, str]] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def starten(self, name: str, command: list[str], pruef_url: str, log: Path,
+                env: dict[str, str] | None = None) -> subprocess.Popen:
+        self.befehle[name], self.pruef_urls[name], self.logs[name] = command, pruef_url, log
+        self.envs[name] = env or self.env
+        proc = _popen(command, self.envs[name], log)
+        self.procs[name] = proc
+        return proc
+
+    def warten(self, name: str, timeout: float) -> None:
+        _wait(self.pruef_urls[name], self.procs[name], self.logs[name], timeout)
+
+    def anhalten(self, name: str) -> None:
+        _stop(self.procs[name])
+
+    def neu_starten(self, name: str, timeout: float) -> int:
+        _stop(self.procs[name])
+        with self.logs[name].open("ab") as log:
+            log.write(b"\n--- neu gestartet ---\n")
+        self.procs[name] = _popen(self.befehle[name], self.envs[name], self.logs[name],
+                                  append=True)
+        self.warten(name, timeout)
+        return self.procs[name].pid
+
+    def alle_anhalten(self) -> None:
+        for proc in reversed(list(self.procs.values())):
+            _stop(proc)
+
+
+# the servers of each running_servers() block, by its work folder
+_LAUFEND: dict[Path, _Prozesse] = {}
+
+
+def _prozesse(servers: Servers) -> _Prozesse:
+    try:
+        return _LAUFEND[servers.workdir]
+    except KeyError:
+        raise RuntimeError(
+            f"Die Server unter {servers.workdir} laufen nicht (mehr) in running_servers()."
+        ) from None
+
+
+def _popen(command: list[str], env: dict[str, str], log: Path, *,
+           append: bool = False) -> subprocess.Popen:
+    with log.open("ab" if append else "wb") as out:
+        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
 
 
 @dataclass(frozen=True)
@@ -184,34 +270,35 @@ def running_servers(
     web_port = free_port() if web else None
     if web_port:
         env["LEITFADEN_WEB_URL"] = f"http://127.0.0.1:{web_port}"  # named by GLF 1.000.5
-    procs: list[subprocess.Popen] = []
+    prozesse = _Prozesse(env, workdir)
+    _LAUFEND[workdir] = prozesse
     try:
-        action_log = workdir / "actions.log"
-        procs.append(subprocess.Popen(
+        prozesse.starten(
+            "action",
             [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
              "--port", str(action_port)],
-            cwd=PROJECT_ROOT, env=env, stdout=action_log.open("wb"),
-            stderr=subprocess.STDOUT, start_new_session=True))
-        rasa_log = workdir / "rasa.log"
-        procs.append(subprocess.Popen(
+            f"http://127.0.0.1:{action_port}/health", workdir / "actions.log")
+        prozesse.starten(
+            "rasa",
             [str(VENV_BIN / "python"), "-m", "leitfaden_rasa", "run", "--model", str(model),
              "--endpoints",
              str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
              "--enable-api", "--port", str(rasa_port), "--interface", "127.0.0.1"],
-            cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("wb"),
-            stderr=subprocess.STDOUT, start_new_session=True))
+            f"http://127.0.0.1:{rasa_port}/status", workdir / "rasa.log")
         web_url = web_pid = None
         if web:
-            web_proc, web_url, web_log = _start_web({**env, "SANIC_WORKERS": "1"}, workdir,
-                                                  web_port)
-            procs.append(web_proc)
-            web_pid = web_proc.pid
-        _wait(f"http://127.0.0.1:{action_port}/health", procs[0], action_log, timeout)
-        _wait(f"http://127.0.0.1:{rasa_port}/status", procs[1], rasa_log, timeout)
-        if web:
-            _wait(f"{web_url}/healthz", procs[2], web_log, timeout)
+            web_port = web_port or free_port()
+            web_url = f"http://127.0.0.1:{web_port}"
+            web_pid = prozesse.starten(
+                "web",
+                [str(VENV_BIN / "python"), "-m", "leitfaden.web", "--host", "127.0.0.1",
+                 "--port", str(web_port)],
+                f"{web_url}/healthz", workdir / "web.log", {**env, "SANIC_WORKERS": "1"}).pid
+        for name in prozesse.procs:
+            prozesse.warten(name, timeout)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                      database_url, workdir, procs[1].pid, procs[0].pid, web_url, web_pid)
+                      database_url, workdir, prozesse.procs["rasa"].pid,
+                      prozesse.procs["action"].pid, web_url, web_pid)
     finally:
-        for proc in reversed(procs):
-            _stop(proc)
+        _LAUFEND.pop(workdir, None)
+        prozesse.alle_anhalten()

@@ -594,6 +594,8 @@ def _kundendaten_ergaenzen(s: Session, zaehler: dict[str, int]) -> None:
                 zeitraum_bis=datum - dt.timedelta(days=1),
                 grund="Demodaten: Abschlag wegen Mietrückstand",
                 erstellt_am=dt.datetime(2026, 11, 5, 9, 0), erstellt_von=AKTEUR,
+                monat=f"{datum:%Y-%m}" if art == "abschlag" else None,
+                haertegrund="miete" if art == "abschlag" else None,
             ))
             zaehler["zahlungen"] += 1
     s.flush()

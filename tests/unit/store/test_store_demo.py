@@ -264,3 +264,12 @@ def test_reset_stellt_demo_mitarbeiter_wieder_her(engine):
     with session_scope(engine) as s:
         alle = {m.login: (m.rolle, m.aktiv) for m in s.scalars(select(Mitarbeiter))}
     assert alle == {login: (rolle, True) for login, rolle in MITARBEITER_VERTRAG.items()}
+
+
+def test_demo_abschlag_zaehlt_fuer_seinen_monat(engine):
+    """Stefan Krüger's demo Abschlag (05.11.2026) blocks a second one in November."""
+    from leitfaden.abschlag import ledger
+
+    (zahlung,) = [z for z in ledger.zahlungen(engine, kundennummer="890H123456")
+                  if z.art == "abschlag"]
+    assert zahlung.monat == "2026-11" and zahlung.haertegrund == "miete"
