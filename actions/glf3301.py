@@ -101,7 +101,7 @@ class ActionLeistungsstatus(GuideAction):
 
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
         e = entscheidung(tracker)
-        if e.tagessatz and not set(e.codes) & KEIN_LAUFENDER_ANSPRUCH:
+        if e.tagessatz and not set(e.codes) & KEINE_STATUSAUSKUNFT:
             sprecher.sage("3.301.2", "status_bewilligt", tagessatz=format_euro(e.tagessatz),
                           monat=monatsname(e.stichtag), zahltag=format_datum(e.naechster_zahltag))
         if e.gruende:
@@ -113,10 +113,11 @@ class ActionLeistungsstatus(GuideAction):
         return [], "3.301.3"
 
 
-#: Reason codes meaning there is no running claim to tell the payment date of.
-KEIN_LAUFENDER_ANSPRUCH = frozenset({
+#: Reason codes after which no status is told: no running claim to tell the payment date of,
+#: or a caller who may not hear the customer's benefit details (partial or no Vollmacht).
+KEINE_STATUSAUSKUNFT = frozenset({
     "kein_anspruch", "anspruch_in_bearbeitung", "anspruch_abgelehnt", "anspruch_nicht_begonnen",
-    "leistungsdaten_fehlen", "schutzkennzeichen_m",
+    "leistungsdaten_fehlen", "schutzkennzeichen_m", "vollmacht_teilweise", "keine_vollmacht",
 })
 
 
@@ -246,6 +247,11 @@ class ActionUeberweisung(GuideAction):
     action_name = "action_glf3301_ueberweisung"
 
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
+        kundennummer = str(tracker.get_slot("kundennummer"))
+        schluessel = f"{tracker.sender_id}:{kundennummer}:{today():%Y-%m}"
+        schon = self._schon_erledigt(sprecher, schluessel)
+        if schon is not None:
+            return schon  # a retry: answer with what was done, check no rule again
         e = entscheidung(tracker)
         if not e.moeglich:
             return [], "3.301.9"
@@ -255,10 +261,8 @@ class ActionUeberweisung(GuideAction):
                           zahltag=format_datum(e.naechster_zahltag))
             sprecher.frage = "zustimmung"
             return [SlotSet("abschlag_betrag", str(e.betrag))], None
-        kundennummer = str(tracker.get_slot("kundennummer"))
         kunde = repository().kunde(kundennummer)
         assert kunde is not None and kunde.iban
-        schluessel = f"{tracker.sender_id}:{kundennummer}:{e.stichtag:%Y-%m}"
         art = tracker.get_slot("haertegrund") or "sonstiges"
         text = tracker.get_slot("haertegrund_text") or ""
         wer = mitarbeiter(tracker)
@@ -300,6 +304,26 @@ class ActionUeberweisung(GuideAction):
         sprecher.sage("3.301.7", key, betrag=format_euro(e.betrag), nummer=antrag.vorgangsnummer)
         return [SlotSet("abschlag_ergebnis", "antrag"),
                 SlotSet("abschlag_nummer", antrag.vorgangsnummer)], "3.301.8"
+
+
+    @staticmethod
+    def _schon_erledigt(sprecher: Sprecher, schluessel: str):
+        """The transfer or queued request this conversation made this month, said again."""
+        u = ledger.ueberweisung_zum_schluessel(_engine(), schluessel)
+        if u is not None:
+            sprecher.sage("3.301.7", "ueberwiesen", betrag=format_euro(u.betrag),
+                          nummer=u.bestaetigungsnummer, iban_maskiert=u.iban_maskiert,
+                          gutschrift_von=format_datum(u.gutschrift_von),
+                          gutschrift_bis=format_datum(u.gutschrift_bis))
+            return [SlotSet("abschlag_ergebnis", "ueberwiesen"),
+                    SlotSet("abschlag_nummer", u.bestaetigungsnummer)], "3.301.8"
+        antrag = warteschlange.antrag_zum_schluessel(_engine(), schluessel)
+        if antrag is not None:
+            sprecher.sage("3.301.7", "antrag_vorbereitet", betrag=format_euro(antrag.betrag),
+                          nummer=antrag.vorgangsnummer)
+            return [SlotSet("abschlag_ergebnis", "antrag"),
+                    SlotSet("abschlag_nummer", antrag.vorgangsnummer)], "3.301.8"
+        return None
 
 
 class ActionDokumentation(GuideAction):

@@ -75,7 +75,6 @@ class _Prozesse:
     """What is needed to stop and start the servers of one :func:`running_servers` again."""
 
     env: dict[str, str]
-    workdir: Path
     befehle: dict[str, list[str]] = field(default_factory=dict)  # name -> command line
     pruef_urls: dict[str, str] = field(default_factory=dict)  # name -> health URL
     logs: dict[str, Path] = field(default_factory=dict)
@@ -177,15 +176,16 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
+def _web_command(port: int) -> list[str]:
+    return [str(VENV_BIN / "python"), "-m", "leitfaden.web", "--host", "127.0.0.1",
+            "--port", str(port)]
+
+
 def _start_web(env: dict[str, str], workdir: Path,
                port: int | None = None) -> tuple[subprocess.Popen, str, Path]:
     port = port or free_port()
     log = workdir / "web.log"
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "leitfaden.web", "--host", "127.0.0.1",
-         "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-        start_new_session=True)
+    proc = _popen(_web_command(port), env, log)
     return proc, f"http://127.0.0.1:{port}", log
 
 
@@ -270,7 +270,7 @@ def running_servers(
     web_port = free_port() if web else None
     if web_port:
         env["LEITFADEN_WEB_URL"] = f"http://127.0.0.1:{web_port}"  # named by GLF 1.000.5
-    prozesse = _Prozesse(env, workdir)
+    prozesse = _Prozesse(env)
     _LAUFEND[workdir] = prozesse
     try:
         prozesse.starten(
@@ -287,13 +287,10 @@ def running_servers(
             f"http://127.0.0.1:{rasa_port}/status", workdir / "rasa.log")
         web_url = web_pid = None
         if web:
-            web_port = web_port or free_port()
             web_url = f"http://127.0.0.1:{web_port}"
             web_pid = prozesse.starten(
-                "web",
-                [str(VENV_BIN / "python"), "-m", "leitfaden.web", "--host", "127.0.0.1",
-                 "--port", str(web_port)],
-                f"{web_url}/healthz", workdir / "web.log", {**env, "SANIC_WORKERS": "1"}).pid
+                "web", _web_command(web_port), f"{web_url}/healthz", workdir / "web.log",
+                {**env, "SANIC_WORKERS": "1"}).pid
         for name in prozesse.procs:
             prozesse.warten(name, timeout)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",

@@ -512,6 +512,17 @@ def zahlungen(engine: Engine, *, kundennummer: str | None = None,
         return [abschlag_zahlung_record(z) for z in s.scalars(stmt)]
 
 
+def ueberweisung_zum_schluessel(engine: Engine, schluessel: str) -> Ueberweisung | None:
+    """The transfer recorded under an idempotency key (``neu=False``), else ``None``.
+
+    Lets a retried request answer with the stored result before any rule is checked again
+    (the first transfer itself would now count as "already an Abschlag this month").
+    """
+    with session_scope(engine) as s:
+        z = zahlung_nach_schluessel(s, schluessel)
+        return ueberweisung_aus(z, neu=False) if z is not None else None
+
+
 def ueberweisung(engine: Engine, nummer: str) -> Ueberweisung | None:
     """A recorded Abschlag by its confirmation number (``neu=False``), else ``None``."""
     with session_scope(engine) as s:
@@ -520,6 +531,7 @@ def ueberweisung(engine: Engine, nummer: str) -> Ueberweisung | None:
 
 
 __all__ = [
+    "ueberweisung_zum_schluessel",
     "AbschlagBereitsGezahlt",
     "AbschlagFehler",
     "AbschlagZahlung",

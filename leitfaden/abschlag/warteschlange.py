@@ -305,6 +305,13 @@ def antraege(engine: Engine, *, status: str | None = None,
         return [_record(a, s) for a in s.scalars(stmt)]
 
 
+def antrag_zum_schluessel(engine: Engine, schluessel: str) -> Antrag | None:
+    """The request stored under an idempotency key, else ``None`` (retries answer with it)."""
+    with session_scope(engine) as s:
+        a = _schluessel_antrag(s, schluessel)
+        return _record(a, s) if a is not None else None
+
+
 def antrag(engine: Engine, nummer: str) -> Antrag | None:
     """The request with this Vorgangsnummer, else ``None``."""
     with session_scope(engine) as s:

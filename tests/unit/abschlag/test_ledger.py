@@ -262,3 +262,19 @@ def test_haertegrund_wird_gespeichert(engine, stichtag):
     ueberweisen(engine, haertegrund="sonstiges", haertegrund_text="  ")
     [z] = abschlaege(engine, ANNA)
     assert (z.haertegrund, z.haertegrund_text) == ("sonstiges", None)
+
+
+def test_ueberweisung_zum_schluessel_fuer_wiederholungen(engine, stichtag):
+    """A retried request finds the transfer its key made, before any rule is checked again."""
+    from leitfaden.abschlag.ledger import abschlag_ueberweisen, ueberweisung_zum_schluessel
+
+    assert ueberweisung_zum_schluessel(engine, "g-1:123A456789:2026-11") is None
+    u = abschlag_ueberweisen(
+        engine, kundennummer="123A456789", betrag=Decimal("889.10"),
+        iban="DE89370400440532013000", zeitraum_von=dt.date(2026, 11, 1),
+        zeitraum_bis=dt.date(2026, 11, 17), haertegrund="miete", haertegrund_text="Miete",
+        mitarbeiter_login="socl-demo", idempotenz_schluessel="g-1:123A456789:2026-11",
+        grund_text="17 Tage")
+    wieder = ueberweisung_zum_schluessel(engine, "g-1:123A456789:2026-11")
+    assert wieder is not None and not wieder.neu
+    assert (wieder.bestaetigungsnummer, wieder.betrag) == (u.bestaetigungsnummer, u.betrag)
