@@ -1,4 +1,4 @@
-"""Whole-call scripts for GLF 3.000 over the REST channel, as the benchmark's load.
+"""Whole-call scripts for GLF 3.000 and 3.301 over the REST channel, as the benchmark's load.
 
 Every script is one complete conversation from greeting to goodbye. Each turn checks that the
 answer contains a wording of the expected guide step, and each call checks at the end, on the
@@ -43,7 +43,12 @@ W_FALSCH = "stimmen leider nicht mit unseren Unterlagen überein"
 W_GESPERRT = "Identität nicht bestätigen"
 W_VOLLMACHT_VOLL = "vollumfängliche Vollmacht hinterlegt"
 W_VERO = "Online-Vertretung (VERO)"
-W_WEITERGELEITET = "an die zuständige Fachabteilung weitergegeben"
+W_STATUS = "Ihr Arbeitslosengeld ist bewilligt"
+W_HAERTE_FRAGE = "Was ist gerade fällig"
+W_BETRAG_ANNA = "889,10 €"
+W_KONTO = "IBAN-Endung 3000"
+W_VERRECHNET = "verrechnet"
+W_KEINE_UEBERWEISUNG = "dann überweise ich nichts"
 W_SCHUTZ = "keine persönlichen Auskünfte"
 W_SCHUTZ_TEAM = "an das zuständige Team weitergegeben"
 W_ONLINE = "online erledigen"
@@ -108,20 +113,24 @@ class CallScript:
 SCRIPTS: tuple[CallScript, ...] = (
     CallScript(
         name="anna_abschlag",
-        title="Anna Schmidt: Abschlag, für sich selbst, legitimiert, Unterstützung in 90402",
+        title="Anna Schmidt: Abschlag (GLF 3.301) bis zur Zustimmung, die sie nicht gibt",
+        # Declining at the end keeps the call repeatable: no request is queued, so every
+        # repetition under load walks the same path (status, hardship, amount, account).
         steps=(
             Turn("Hallo", (W_BEGRUESSUNG,)),
             Turn("Ich brauche einen Abschlag", (W_ABSCHLAG, W_ROLLE)),
             Turn("für mich selbst", (W_KUNDENNUMMER,)),
             Turn("123A456789", (W_NAME,)),
             Turn("Anna Schmidt", (W_GEBURTSDATUM,)),
-            Turn("14.03.1985", (W_STIMMT, W_WEITERGELEITET, W_ONLINE, W_UNTERSTUETZUNG_FRAGE)),
-            Turn("ja", (W_STANDORT_FRAGE,)),
-            Turn("90402", (W_NUERNBERG, W_WEITERES)),
+            Turn("14.03.1985", (W_STIMMT, W_STATUS, W_HAERTE_FRAGE)),
+            Turn("Meine Miete ist fällig und der Vermieter droht mit Kündigung",
+                 (W_BETRAG_ANNA, W_KONTO)),
+            Turn("ja, das Konto stimmt", (W_VERRECHNET,)),
+            Turn("nein, dann doch lieber nicht", (W_KEINE_UEBERWEISUNG, W_WEITERES)),
             Turn("nein danke", (W_ABSCHIED,)),
         ),
         final_slots={"legitimation": "erfolgreich", "anliegen": "abschlag", "rolle": "kunde",
-                     "angebote_genannt": True},
+                     "abschlag_ergebnis": "keine_zustimmung"},
     ),
     CallScript(
         name="sabine_vero",

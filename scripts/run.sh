@@ -54,6 +54,7 @@ warte "IPSC-Webanwendung" "http://127.0.0.1:$WEB_PORT/healthz" "${PIDS[1]}" var/
 cat <<MSG
 Leitfaden läuft.
   REST:        POST http://localhost:$RASA_PORT/webhooks/rest/webhook  {"sender": "id", "message": "Hallo"}
+  Agent-Kanal: POST http://localhost:$RASA_PORT/webhooks/agent/webhook  (Authorization: Bearer <Token>; make agent-token USER=socl-demo)
   socket.io:   http://localhost:$RASA_PORT/socket.io
   Tracker:     GET  http://localhost:$RASA_PORT/conversations/<id>/tracker
   Actions:     http://localhost:$ACTION_PORT/health  (Log: var/log/actions.log)

@@ -101,6 +101,9 @@ def test_geburtsdatum_dreimal_falsch_sperrt_persoenliche_daten(gespraech):
         antworten.append(gespraech.text("15.03.1985"))
     assert "Versuch 2 von 3" in antworten[0]
     assert "Versuch 3 von 3" in antworten[1]
+    # the next attempt starts with the first question, without complaints about the reset
+    assert "None" not in antworten[0] and "nicht verstanden" not in antworten[0]
+    assert "besteht aus 3 Ziffern" not in antworten[0]
     assert "nicht bestätigen" in antworten[2]
     assert gespraech.slot("legitimation") == "gesperrt"
     assert gespraech.slot("kundennummer") is None

@@ -365,3 +365,17 @@ def test_agent_antwort_mit_rollenwort_nutzt_die_name_entity(form_tracker, ausfue
     ergebnis = ausfuehren(ValidateLegitimationForm(), form_tracker(
         "kunde_name", text=text, entities={"name": name}, kanal="agent"))
     assert _form_slots(ergebnis) == {"kunde_name": name}
+
+
+@pytest.mark.parametrize("slot", ["kundennummer", "kunde_name", "geburtsdatum"])
+def test_zurueckgesetzte_slots_sind_keine_falsche_antwort(tracker, ausfuehren, slot):
+    """After a failed attempt the check resets the slots to None and the form starts again in
+    the same turn: that reset is validated too and must not be reported as bad input."""
+    t = tracker(slots={"requested_slot": None, "anliegen": "abschlag", "rolle": "kunde",
+                       "guide_step": "3.000.4"},
+                intent="inform", text="", active_loop=FORM,
+                latest_action_name="action_glf3000_legitimation_pruefen",
+                slot_events={slot: None})
+    ergebnis = ausfuehren(ValidateLegitimationForm(), t)
+    assert ergebnis.nachrichten == []
+    assert ergebnis.slots.get(slot) is None
