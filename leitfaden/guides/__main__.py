@@ -1,5 +1,6 @@
-"""``python -m leitfaden.guides [DATUM]``: validate the guides and check they agree with the
-domain, stories and rules. Prints every problem with file and line; exit code 1 if any."""
+"""``python -m leitfaden.guides [DATUM]``: validate the guides and the Abschlag policy and check
+they agree with the domain, stories and rules. Prints every problem with file and line; exit
+code 1 if any."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import sys
 
 from leitfaden import settings
+from leitfaden.abschlag.richtlinie import RichtlinienFehler, lade_richtlinien
 from leitfaden.clock import today
 from leitfaden.guides.consistency import DatenFehler, pruefe_projekt
 from leitfaden.guides.loader import GuideError
@@ -16,7 +18,8 @@ def main(argv: list[str]) -> int:
     stichtag = dt.date.fromisoformat(argv[0]) if argv else today()
     try:
         probleme = pruefe_projekt(settings.PROJECT_ROOT, stichtag)
-    except (GuideError, DatenFehler) as fehler:
+        lade_richtlinien().am(stichtag)
+    except (GuideError, DatenFehler, RichtlinienFehler) as fehler:
         print(fehler, file=sys.stderr)
         return 1
     for problem in probleme:
@@ -25,7 +28,8 @@ def main(argv: list[str]) -> int:
         print(f"{len(probleme)} Problem(e) gefunden (Stichtag {stichtag:%d.%m.%Y}).",
               file=sys.stderr)
         return 1
-    print(f"Leitfäden, Domain, Stories und Regeln stimmen überein (Stichtag {stichtag:%d.%m.%Y}).")
+    print("Leitfäden, Abschlag-Richtlinie, Domain, Stories und Regeln stimmen überein "
+          f"(Stichtag {stichtag:%d.%m.%Y}).")
     return 0
 
 
