@@ -206,7 +206,10 @@ def test_token_widerrufen_nimmt_den_token_nicht_als_argument(db_url, capsys):
         main(["token-widerrufen", token])
     assert info.value.code == 2
     fehler = capsys.readouterr().err
-    assert "Nummer des Tokens" in fehler and token not in fehler
+    assert token not in fehler
+    # a token starting with "-" (token_urlsafe may do that) is taken by argparse as an
+    # unknown option: refused as well, just with argparse's own message
+    assert "Nummer des Tokens" in fehler or "NUMMER" in fehler
     engine = make_engine(db_url)
     try:
         assert agentur_fuer_token(engine, token) == "leipzig"  # not revoked
