@@ -56,19 +56,23 @@ def entscheidung(tracker: Tracker) -> Entscheidung:
     monatsanfang = heute.replace(day=1)
     abschlaege = [z for z in repo.zahlungen(kundennummer, monatsanfang, heute)
                   if z.art == "abschlag"]
-    anrufer = "bevollmaechtigt" if tracker.get_slot("rolle") == "bevollmaechtigt" else "kunde"
+    # the legitimation decides who is calling (a Vollmacht was checked), not the slot "rolle",
+    # which any later message ("ich rufe für mich selbst an") could change
+    umfang = tracker.get_slot("vollmacht_umfang")
+    anrufer = "bevollmaechtigt" if umfang else "kunde"
     return pruefe_abschlag(
         kunde=kunde, anspruch=anspruch, abschlaege_im_monat=abschlaege, stichtag=heute,
-        richtlinie=richtlinie_am(heute), anrufer=anrufer,
-        vollmacht_umfang=tracker.get_slot("vollmacht_umfang"),
+        richtlinie=richtlinie_am(heute), anrufer=anrufer, vollmacht_umfang=umfang,
     )
 
 
 def mitarbeiter(tracker: Tracker) -> MitarbeiterRecord | None:
-    """The signed-in employee, only on the agent channel (its metadata is authenticated)."""
+    """The signed-in employee: agent channel only, and only with the channel's signature
+    (a customer channel can send the same metadata and even claim to be "agent")."""
     if tracker.get_latest_input_channel() != "agent":
         return None
-    return mitarbeiter_aus_metadaten((tracker.latest_message or {}).get("metadata") or {})
+    return mitarbeiter_aus_metadaten((tracker.latest_message or {}).get("metadata") or {},
+                                     tracker.sender_id)
 
 
 def _engine():
@@ -104,6 +108,12 @@ class ActionLeistungsstatus(GuideAction):
         if e.tagessatz and not set(e.codes) & KEINE_STATUSAUSKUNFT:
             sprecher.sage("3.301.2", "status_bewilligt", tagessatz=format_euro(e.tagessatz),
                           monat=monatsname(e.stichtag), zahltag=format_datum(e.naechster_zahltag))
+        if e.gruende and tracker.get_slot("anliegen") == "zahlung":
+            # only a question about the payment: answer it, no Abschlag refusal, no Webauftrag
+            for code in dict.fromkeys(_STATUS_TEXT.get(c) for c in e.codes):
+                if code:
+                    sprecher.sage("3.301.2", code)
+            return [], "3.000.7"
         if e.gruende:
             return [], "3.301.9"
         if tracker.get_slot("anliegen") == "zahlung":
@@ -119,6 +129,18 @@ KEINE_STATUSAUSKUNFT = frozenset({
     "kein_anspruch", "anspruch_in_bearbeitung", "anspruch_abgelehnt", "anspruch_nicht_begonnen",
     "leistungsdaten_fehlen", "schutzkennzeichen_m", "vollmacht_teilweise", "keine_vollmacht",
 })
+
+
+#: Reason code -> what a payment question is told instead of an Abschlag refusal.
+_STATUS_TEXT = {
+    "anspruch_in_bearbeitung": "status_anspruch_in_bearbeitung",
+    "anspruch_abgelehnt": "status_anspruch_abgelehnt",
+    "kein_anspruch": "status_kein_anspruch",
+    "leistungsdaten_fehlen": "status_kein_anspruch",
+    "anspruch_nicht_begonnen": "status_anspruch_nicht_begonnen",
+    "vollmacht_teilweise": "status_vollmacht",
+    "keine_vollmacht": "status_vollmacht",
+}
 
 
 class ValidateHaerteForm(SchrittFormValidation):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import hmac
+import os
 import secrets
 import sys
 from collections.abc import Mapping
@@ -61,10 +63,19 @@ class MitarbeiterRecord:
         """Only SOC-L employees may transfer (and decide an Abschlag)."""
         return self.rolle in UEBERWEISENDE_ROLLEN
 
-    def als_metadaten(self) -> dict[str, Any]:
-        """The value the agent channel puts under ``metadata["mitarbeiter"]``."""
-        return {"login": self.login, "name": self.name, "rolle": self.rolle,
-                "darf_ueberweisen": self.darf_ueberweisen}
+    def als_metadaten(self, sender_id: str | None = None) -> dict[str, Any]:
+        """The value the agent channel puts under ``metadata["mitarbeiter"]``.
+
+        With ``sender_id`` and a configured secret (:data:`GEHEIMNIS_ENV`) it carries a
+        signature binding login and role to that conversation; the actions trust nothing
+        else (a customer channel could otherwise send the same metadata).
+        """
+        daten: dict[str, Any] = {"login": self.login, "name": self.name, "rolle": self.rolle,
+                                 "darf_ueberweisen": self.darf_ueberweisen}
+        geheimnis = agent_geheimnis()
+        if sender_id is not None and geheimnis is not None:
+            daten["signatur"] = signatur(self.login, self.rolle, sender_id, geheimnis)
+        return daten
 
 
 @dataclass(frozen=True)
@@ -200,10 +211,30 @@ def tokens(engine: Engine, login: str | None = None) -> list[TokenRecord]:
         return [_token_record(t) for t in s.scalars(stmt)]
 
 
-def mitarbeiter_aus_metadaten(metadata: Mapping[str, Any] | None) -> MitarbeiterRecord | None:
+#: Secret shared by the agent channel (Rasa server) and the action server; ``make run`` and
+#: ``leitfaden.servers`` set a random one when none is configured.
+GEHEIMNIS_ENV = "LEITFADEN_AGENT_GEHEIMNIS"
+
+
+def agent_geheimnis() -> bytes | None:
+    """The shared secret for signing employee metadata, ``None`` if not configured."""
+    wert = os.environ.get(GEHEIMNIS_ENV, "").strip()
+    return wert.encode() if wert else None
+
+
+def signatur(login: str, rolle: str, sender_id: str, geheimnis: bytes) -> str:
+    """HMAC-SHA256 over login, role and conversation."""
+    nachricht = "\x1f".join((login, rolle, sender_id)).encode()
+    return hmac.new(geheimnis, nachricht, hashlib.sha256).hexdigest()
+
+
+def mitarbeiter_aus_metadaten(metadata: Mapping[str, Any] | None,
+                              sender_id: str | None = None) -> MitarbeiterRecord | None:
     """The employee the agent channel put into a message's metadata, else ``None``.
 
-    ``darf_ueberweisen`` follows from the role, never from the metadata's flag.
+    Only with a valid signature for ``sender_id`` (see :meth:`MitarbeiterRecord.als_metadaten`):
+    without a configured secret nobody is trusted. ``darf_ueberweisen`` follows from the
+    role, never from the metadata's flag.
     """
     if not isinstance(metadata, Mapping):
         return None
@@ -213,6 +244,12 @@ def mitarbeiter_aus_metadaten(metadata: Mapping[str, Any] | None) -> Mitarbeiter
     login, name, rolle = daten.get("login"), daten.get("name"), daten.get("rolle")
     if not (isinstance(login, str) and login and isinstance(name, str)
             and rolle in MITARBEITER_ROLLEN):
+        return None
+    geheimnis = agent_geheimnis()
+    gezeichnet = daten.get("signatur")
+    if geheimnis is None or sender_id is None or not isinstance(gezeichnet, str):
+        return None
+    if not hmac.compare_digest(gezeichnet, signatur(login, rolle, sender_id, geheimnis)):
         return None
     return MitarbeiterRecord(login=login, name=name, rolle=rolle, aktiv=True)
 

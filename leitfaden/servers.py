@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -254,6 +255,8 @@ def running_servers(
     }
     if today:
         env["LEITFADEN_TODAY"] = today
+    # the agent channel signs the employee's identity, the action server checks it
+    env.setdefault("LEITFADEN_AGENT_GEHEIMNIS", secrets.token_hex(32))
     python = str(VENV_BIN / "python")
     for command in ("migrate", "demo"):
         subprocess.run([python, "-m", "leitfaden.store", command], env=env, check=True,

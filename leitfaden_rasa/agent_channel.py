@@ -114,7 +114,9 @@ class AgentInput(RestInput):
         metadaten.pop(METADATEN_SCHLUESSEL, None)
         mitarbeiter: MitarbeiterRecord | None = getattr(request.ctx, "mitarbeiter", None)
         if mitarbeiter is not None:
-            metadaten[METADATEN_SCHLUESSEL] = mitarbeiter.als_metadaten()
+            sender = body.get("sender") if isinstance(body, dict) else None
+            metadaten[METADATEN_SCHLUESSEL] = mitarbeiter.als_metadaten(
+                sender_id=str(sender) if sender is not None else None)
         return metadaten
 
     def blueprint(

@@ -8,6 +8,8 @@ RASA_PORT="${LEITFADEN_RASA_PORT:-5005}"
 ACTION_PORT="${LEITFADEN_ACTION_PORT:-5055}"
 WEB_PORT="${LEITFADEN_WEB_PORT:-8080}"
 export LEITFADEN_WEB_URL="${LEITFADEN_WEB_URL:-http://127.0.0.1:$WEB_PORT}"  # named in GLF 1.000.5
+# The agent channel signs the employee's identity; the action server trusts only that.
+export LEITFADEN_AGENT_GEHEIMNIS="${LEITFADEN_AGENT_GEHEIMNIS:-$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(32))')}"
 mkdir -p var/log
 # endpoints.yml names the action server on port 5055; another LEITFADEN_ACTION_PORT gets a copy.
 ENDPOINTS="${LEITFADEN_ENDPOINTS:-endpoints.yml}"

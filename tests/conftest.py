@@ -138,3 +138,10 @@ def stichtag(monkeypatch) -> dt.date:
     """Fix the project clock to the contract's reference day 2026-11-18."""
     monkeypatch.setenv("LEITFADEN_TODAY", "2026-11-18")
     return dt.date(2026, 11, 18)
+
+
+@pytest.fixture(autouse=True)
+def agent_geheimnis(monkeypatch) -> str:
+    """The secret the agent channel signs employees with (as make run and the servers set)."""
+    monkeypatch.setenv("LEITFADEN_AGENT_GEHEIMNIS", "test-geheimnis")
+    return "test-geheimnis"

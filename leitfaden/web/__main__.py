@@ -11,6 +11,7 @@ import os
 import sys
 
 from leitfaden import settings
+from leitfaden.nlp.logging_filter import install as personendaten_maskieren
 from leitfaden.web.app import create_app
 
 
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="Port (Standard: LEITFADEN_WEB_PORT oder 8080)")
     parser.add_argument("--access-log", action="store_true", help="jede Anfrage protokollieren")
     args = parser.parse_args(argv)
+    personendaten_maskieren()  # IBAN and Kundennummer never in this process's log
     app = create_app(settings.database_url())
     app.run(host=args.host, port=args.port, workers=1, access_log=args.access_log, motd=False)
     return 0

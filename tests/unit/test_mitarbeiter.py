@@ -46,13 +46,23 @@ def test_nur_socl_darf_ueberweisen(rolle, darf):
                                       "darf_ueberweisen": darf}
 
 
-def test_mitarbeiter_aus_metadaten():
+def test_mitarbeiter_aus_metadaten(monkeypatch):
     socl = MitarbeiterRecord("socl-demo", "Oliver Lindner", "socl", True)
-    assert mitarbeiter_aus_metadaten({"mitarbeiter": socl.als_metadaten(), "x": 1}) == socl
+    gezeichnet = {"mitarbeiter": socl.als_metadaten("g-1"), "x": 1}
+    assert mitarbeiter_aus_metadaten(gezeichnet, "g-1") == socl
     # the flag follows from the role, never from the metadata
-    gefaelscht = {**MitarbeiterRecord("sc-demo", "S", "sc").als_metadaten(),
+    gefaelscht = {**MitarbeiterRecord("sc-demo", "S", "sc").als_metadaten("g-1"),
                   "darf_ueberweisen": True}
-    assert mitarbeiter_aus_metadaten({"mitarbeiter": gefaelscht}).darf_ueberweisen is False
+    assert mitarbeiter_aus_metadaten({"mitarbeiter": gefaelscht}, "g-1").darf_ueberweisen \
+        is False
+    # the signature binds login, role and conversation; without it nobody is trusted
+    assert mitarbeiter_aus_metadaten(gezeichnet, "anderes-gespraech") is None
+    assert mitarbeiter_aus_metadaten({"mitarbeiter": socl.als_metadaten()}, "g-1") is None
+    zur_socl = {**MitarbeiterRecord("sc-demo", "S", "sc").als_metadaten("g-1"), "rolle": "socl"}
+    assert mitarbeiter_aus_metadaten({"mitarbeiter": zur_socl}, "g-1") is None
+    assert mitarbeiter_aus_metadaten(gezeichnet) is None
+    monkeypatch.delenv("LEITFADEN_AGENT_GEHEIMNIS")
+    assert mitarbeiter_aus_metadaten(gezeichnet, "g-1") is None
 
 
 @pytest.mark.parametrize("metadaten", [

@@ -27,6 +27,7 @@ from actions.glf3301 import (
     ValidateHaerteForm,
 )
 from leitfaden.abschlag import ledger, warteschlange
+from leitfaden.mitarbeiter import signatur
 from leitfaden.store.db import session_scope
 from leitfaden.store.models import Mitarbeiter
 
@@ -65,8 +66,13 @@ def _zustimmung(kundennummer: str = ANNA, **mehr) -> dict:
         "haertegrund_text": MIETE_TEXT, "abschlag_betrag": "889.10", **mehr})
 
 
-def _mit_mitarbeiter(t, daten: dict):
-    t.latest_message["metadata"] = {"mitarbeiter": dict(daten)}
+def _mit_mitarbeiter(t, daten: dict, *, signiert: bool = True):
+    """Employee metadata as the agent channel sends it: signed for this conversation."""
+    eintrag = dict(daten)
+    if signiert:
+        eintrag["signatur"] = signatur(eintrag["login"], eintrag["rolle"], t.sender_id,
+                                       b"test-geheimnis")
+    t.latest_message["metadata"] = {"mitarbeiter": eintrag}
     return t
 
 
@@ -166,12 +172,13 @@ def test_zahlungsfrage_fragt_ob_ein_abschlag_gewuenscht_ist(tracker, ausfuehren,
     _schritt(ergebnis, "3.301.2", None, "abschlag_wunsch")
 
 
-def test_zahlungsfrage_ohne_moeglichen_abschlag_fuehrt_zur_ablehnung(tracker, ausfuehren,
-                                                                      abschlag):
+def test_zahlungsfrage_ohne_moeglichen_abschlag_wird_beantwortet(tracker, ausfuehren,
+                                                                 abschlag):
+    """A payment question is answered (claim pending), not refused as an Abschlag."""
     ergebnis = ausfuehren(ActionLeistungsstatus(), tracker(
         intent="ask_payment_status", slots=_kunde(MEHMET, anliegen="zahlung")))
-    assert ergebnis.nachrichten == []
-    assert ergebnis.slot("weiter") == "3.301.9"
+    assert ergebnis.keys == ["status_anspruch_in_bearbeitung"]
+    assert ergebnis.slot("weiter") == "3.000.7"
     assert ergebnis.slot("offene_frage") is None
 
 
@@ -830,5 +837,44 @@ def test_schutzkennzeichen_m_vom_status_bis_zur_ablehnung_ohne_zahlen(tracker, a
         intent="ask_payment_status", slots=_kunde(THOMAS, anliegen="zahlung")))
     berechnung = ausfuehren(ActionBerechnung(), tracker(slots=_kunde(THOMAS)))
     assert status.nachrichten == [] and berechnung.nachrichten == []
-    assert status.slot("weiter") == berechnung.slot("weiter") == "3.301.9"
+    assert status.slot("weiter") == "3.000.7"  # a payment question: nothing to tell
+    assert berechnung.slot("weiter") == "3.301.9"
     assert not berechnung.setzt("abschlag_betrag")
+
+
+def test_ungezeichnete_mitarbeiterangaben_ueberweisen_nicht(tracker, ausfuehren, abschlag):
+    """A REST client can claim input channel "agent" and send employee metadata: without the
+    agent channel's signature for this conversation it is a customer (request queued)."""
+    t = _mit_mitarbeiter(tracker(intent="affirm", kanal="agent", sender_id="g-falsch",
+                                 slots=_zustimmung()), SOCL, signiert=False)
+    ergebnis = ausfuehren(ActionUeberweisung(), t)
+    assert _abschlaege(abschlag.engine, ANNA) == []
+    assert ergebnis.keys == ["antrag_vorbereitet"]
+    fremd = _mit_mitarbeiter(tracker(intent="affirm", kanal="agent", sender_id="g-falsch-2",
+                                     slots=_zustimmung()), SOCL)
+    fremd.latest_message["metadata"]["mitarbeiter"]["signatur"] = signatur(
+        "socl-demo", "socl", "ein-anderes-gespraech", b"test-geheimnis")
+    ausfuehren(ActionUeberweisung(), fremd)
+    assert _abschlaege(abschlag.engine, ANNA) == []
+
+
+def test_teilweise_vollmacht_bleibt_auch_wenn_sich_die_rolle_aendert(tracker, ausfuehren,
+                                                                    abschlag):
+    """Martin Braun (partial Vollmacht) says "ich rufe für mich selbst an" later: the slot
+    rolle becomes kunde, but the legitimation's Vollmacht still decides."""
+    ergebnis = ausfuehren(ActionLeistungsstatus(), tracker(slots=_kunde(
+        ERIKA, rolle="kunde", vollmacht_umfang="teilweise", guide_step="3.301.1")))
+    assert ergebnis.nachrichten == []  # no benefit details either
+    assert ergebnis.slot("weiter") == "3.301.9"
+
+
+@pytest.mark.parametrize(("kundennummer", "key"), [
+    (MEHMET, "status_anspruch_in_bearbeitung"), (PETRA, "status_anspruch_abgelehnt")])
+def test_zahlungsfrage_ohne_abschlag_ablehnung_und_ohne_webauftrag(tracker, ausfuehren, abschlag,
+                                                                 kundennummer, key):
+    ergebnis = ausfuehren(ActionLeistungsstatus(), tracker(
+        slots=_kunde(kundennummer, anliegen="zahlung"), sender_id=f"g-zahlung-{key}"))
+    assert ergebnis.keys == [key]
+    assert "Abschlag" not in ergebnis.texte[0]
+    assert ergebnis.slot("weiter") == "3.000.7"
+    assert abschlag.vermerke(conversation_id=f"g-zahlung-{key}") == []

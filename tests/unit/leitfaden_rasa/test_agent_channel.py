@@ -21,7 +21,12 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.run import _create_single_channel
 from sanic import Sanic
 
-from leitfaden.mitarbeiter import token_erzeugen, token_widerrufen
+from leitfaden.mitarbeiter import (
+    mitarbeiter_aus_metadaten,
+    signatur,
+    token_erzeugen,
+    token_widerrufen,
+)
 from leitfaden.store.db import session_scope
 from leitfaden.store.models import Mitarbeiter
 from leitfaden_rasa.agent_channel import AgentInput, engines_schliessen
@@ -32,6 +37,12 @@ REST = "/webhooks/rest/webhook"
 SOCL = {"login": "socl-demo", "name": "Oliver Lindner", "rolle": "socl",
         "darf_ueberweisen": True}
 SC = {"login": "sc-demo", "name": "Sophie Clausen", "rolle": "sc", "darf_ueberweisen": False}
+
+
+def _gezeichnet(daten: dict, sender: str = "gespraech-1") -> dict:
+    """The employee metadata as the channel sends it: signed for the conversation."""
+    return {**daten, "signatur": signatur(daten["login"], daten["rolle"], sender,
+                                          b"test-geheimnis")}
 
 
 class AufzeichnenderAgent:
@@ -212,7 +223,9 @@ def test_gleiche_antwort_wie_rest_und_mitarbeiter_in_metadaten(kanal, engine):
     assert (agent_nachricht.sender_id, agent_nachricht.text) == (
         "gespraech-1", "Kundin möchte einen Abschlag")
     assert agent_nachricht.input_channel == "agent"
-    assert agent_nachricht.metadata == {"mitarbeiter": SOCL}
+    assert agent_nachricht.metadata == {"mitarbeiter": _gezeichnet(SOCL)}
+    assert mitarbeiter_aus_metadaten(agent_nachricht.metadata, "gespraech-1").login == "socl-demo"
+    assert mitarbeiter_aus_metadaten(agent_nachricht.metadata, "anderes-gespraech") is None
     assert rest_nachricht.input_channel == "rest"
     assert not (rest_nachricht.metadata or {}).get("mitarbeiter")
 
@@ -225,7 +238,7 @@ def test_metadaten_des_clients_bleiben_mitarbeiter_nicht(kanal, engine):
                        input_channel="rest")
     assert client.post(AGENT, daten, token=token)[0] == 200
     (nachricht,) = agent.nachrichten
-    assert nachricht.metadata == {"arbeitsplatz": "SC-17", "mitarbeiter": SC}
+    assert nachricht.metadata == {"arbeitsplatz": "SC-17", "mitarbeiter": _gezeichnet(SC)}
     assert nachricht.input_channel == "agent"
 
 
@@ -234,7 +247,7 @@ def test_metadaten_die_kein_objekt_sind(kanal, engine, metadaten):
     client, agent = kanal
     token = token_erzeugen(engine, "sc-demo")
     assert client.post(AGENT, _nachricht(metadata=metadaten), token=token)[0] == 200
-    assert agent.nachrichten[0].metadata == {"mitarbeiter": SC}
+    assert agent.nachrichten[0].metadata == {"mitarbeiter": _gezeichnet(SC)}
 
 
 def test_bearer_gross_klein_und_leerzeichen(kanal, engine):
@@ -257,7 +270,7 @@ def test_stream_wie_rest(kanal, engine):
     zeilen = [json.loads(z) for z in inhalt.decode().splitlines() if z]
     assert [z["text"] for z in zeilen] == ["Antwort auf: Kundin möchte einen Abschlag",
                                            "Noch etwas?"]
-    assert agent.nachrichten[0].metadata == {"mitarbeiter": SOCL}
+    assert agent.nachrichten[0].metadata == {"mitarbeiter": _gezeichnet(SOCL)}
 
 
 def test_health_wie_rest_ohne_token(kanal):
