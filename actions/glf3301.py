@@ -21,7 +21,6 @@ from actions.common import (
     GuideAction,
     SchrittFormValidation,
     Sprecher,
-    antwort_text,
     letzter_intent,
 )
 from actions.services import repository
@@ -106,7 +105,8 @@ class ActionLeistungsstatus(GuideAction):
     async def handle(self, sprecher: Sprecher, tracker: Tracker, domain: DomainDict):
         e = entscheidung(tracker)
         if e.tagessatz and not set(e.codes) & KEINE_STATUSAUSKUNFT:
-            sprecher.sage("3.301.2", "status_bewilligt", tagessatz=format_euro(e.tagessatz),
+            key = "status_bewilligt_ohne_konto" if "kein_konto" in e.codes else "status_bewilligt"
+            sprecher.sage("3.301.2", key, tagessatz=format_euro(e.tagessatz),
                           monat=monatsname(e.stichtag), zahltag=format_datum(e.naechster_zahltag))
         if e.gruende and tracker.get_slot("anliegen") == "zahlung":
             # only a question about the payment: answer it, no Abschlag refusal, no Webauftrag
@@ -153,8 +153,14 @@ class ValidateHaerteForm(SchrittFormValidation):
 
     async def extract_haertegrund_text(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> dict[str, Any]:
-        text = antwort_text(tracker, "haertegrund_text")
-        return {"haertegrund_text": text} if text else {}
+        if tracker.get_slot("requested_slot") != "haertegrund_text":
+            return {}
+        if letzter_intent(tracker) in HAERTE_KEINE_ANTWORT:
+            return {}  # a digression: the form rejects and its rule answers
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        # any other text is the caller's description, however the NLU classified it (an
+        # emergency the NLU does not know, e.g. a car repair, arrives as nlu_fallback)
+        return {"haertegrund_text": text} if text and not text.startswith("/") else {}
 
     def validate_haertegrund_text(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -175,9 +181,15 @@ def haerte_art(tracker: Tracker) -> str | None:
 
 
 def _art_aus_intent(tracker: Tracker) -> str:
-    """No kind named: a described emergency is ``sonstiges``; wanting the money earlier is
-    ``keine`` (no hardship)."""
-    return "sonstiges" if letzter_intent(tracker) == "state_hardship" else "keine"
+    """No kind named: wanting the money earlier (or "no") is ``keine`` (no hardship); any
+    other description is ``sonstiges``, for the SOC-L to judge."""
+    return "keine" if letzter_intent(tracker) in ("request_advance_payment", "deny") \
+        else "sonstiges"
+
+
+#: Intents that are no answer to the hardship question (digressions handled by rules).
+HAERTE_KEINE_ANTWORT = frozenset({"bot_challenge", "human_handoff", "out_of_scope", "greet",
+                                  "goodbye"})
 
 
 HAERTE_ARTEN = ("miete", "energie", "medikamente", "lebensmittel", "sonstiges")

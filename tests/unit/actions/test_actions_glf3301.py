@@ -137,6 +137,10 @@ def test_leistungsstatus_fuer_jede_vertragszeile(tracker, ausfuehren, text_von, 
 
     if tagessatz is None:
         assert ergebnis.nachrichten == []
+    elif kundennummer == JULIA:  # no account on file: the payment is not "auf Ihrem Konto"
+        assert ergebnis.keys == ["status_bewilligt_ohne_konto"]
+        assert "fehlt uns noch Ihre Bankverbindung" in ergebnis.texte[0]
+        assert "auf Ihrem Konto" not in ergebnis.texte[0]
     else:
         assert ergebnis.keys == ["status_bewilligt"]
         assert ergebnis.texte == [text_von("3.301.2", "status_bewilligt", tagessatz=tagessatz,
@@ -878,3 +882,16 @@ def test_zahlungsfrage_ohne_abschlag_ablehnung_und_ohne_webauftrag(tracker, ausf
     assert "Abschlag" not in ergebnis.texte[0]
     assert ergebnis.slot("weiter") == "3.000.7"
     assert abschlag.vermerke(conversation_id=f"g-zahlung-{key}") == []
+
+
+@pytest.mark.parametrize(("text", "intent", "art"), [
+    ("Mein Auto ist kaputt und ich brauche es morgen für die Arbeit", "nlu_fallback",
+     "sonstiges"),
+    ("Die Kita-Gebühren sind fällig, sonst ist der Platz weg", "inform", "sonstiges"),
+    ("Ich will das Geld einfach früher haben", "request_advance_payment", "keine"),
+])
+def test_haertebeschreibung_unabhaengig_vom_intent(tracker, ausfuehren, text, intent, art):
+    """Whatever the NLU made of it, a description is recorded (the SOC-L judges it)."""
+    ergebnis = ausfuehren(ValidateHaerteForm(), _haerte(tracker, text, intent=intent))
+    assert ergebnis.slot("haertegrund_text") == text
+    assert ergebnis.slot("haertegrund") == art
