@@ -140,6 +140,22 @@ class SchrittFormValidation(FormValidationAction, metaclass=ABCMeta):
         """The step for this conversation (forms shared by two guides override this)."""
         return self.schritt_id
 
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[EventType]:
+        """Validate what was set since the caller's message, except slots reset to None.
+
+        An action that resets the form's slots (a failed legitimation attempt, a withdrawn
+        appointment) lets the form start again in the same turn; rasa-sdk would validate
+        those None values like answers and report them as bad input.
+        """
+        alle = tracker.slots_to_validate
+        tracker.slots_to_validate = lambda: {  # type: ignore[method-assign]
+            name: wert for name, wert in alle().items() if wert is not None}
+        try:
+            return await super().get_validation_events(dispatcher, tracker, domain)
+        finally:
+            del tracker.slots_to_validate
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)

@@ -23,15 +23,13 @@ from actions.common import (
     Sprecher,
     letzter_intent,
 )
-from actions.services import repository
-from leitfaden import settings
+from actions.services import engine, repository
 from leitfaden.abschlag import ledger, warteschlange
 from leitfaden.abschlag.regeln import Entscheidung, monatsname, pruefe_abschlag
 from leitfaden.abschlag.richtlinie import richtlinie_am
 from leitfaden.clock import today
 from leitfaden.mitarbeiter import MitarbeiterRecord, mitarbeiter_aus_metadaten
 from leitfaden.nlp.normalise import format_datum, format_euro, mask_iban
-from leitfaden.store.db import make_engine
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +72,6 @@ def mitarbeiter(tracker: Tracker) -> MitarbeiterRecord | None:
                                      tracker.sender_id)
 
 
-def _engine():
-    """The store's engine for the ledger and the queue (same database as the repository)."""
-    global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = make_engine(settings.database_url())
-    return _ENGINE
-
-
-_ENGINE = None
 
 
 class ActionEinstieg(GuideAction):
@@ -303,7 +292,7 @@ class ActionUeberweisung(GuideAction):
         if wer is not None and wer.darf_ueberweisen:
             try:
                 u = ledger.abschlag_ueberweisen(
-                    _engine(), kundennummer=kundennummer, betrag=e.betrag, iban=kunde.iban,
+                    engine(), kundennummer=kundennummer, betrag=e.betrag, iban=kunde.iban,
                     zeitraum_von=e.zeitraum_von, zeitraum_bis=e.zeitraum_bis,
                     haertegrund=art, haertegrund_text=text, mitarbeiter_login=wer.login,
                     idempotenz_schluessel=schluessel, grund_text=e.berechnung_text)
@@ -325,7 +314,7 @@ class ActionUeberweisung(GuideAction):
                         SlotSet("abschlag_nummer", u.bestaetigungsnummer)], "3.301.8"
         try:
             antrag = warteschlange.antrag_stellen(
-                _engine(), kundennummer=kundennummer, betrag=e.betrag, berechnung=e.als_dict(),
+                engine(), kundennummer=kundennummer, betrag=e.betrag, berechnung=e.als_dict(),
                 haertegrund=art, haertegrund_text=text, conversation_id=tracker.sender_id,
                 idempotenz_schluessel=schluessel)
         except warteschlange.AntragBereitsOffen as offen:
@@ -343,7 +332,7 @@ class ActionUeberweisung(GuideAction):
     @staticmethod
     def _schon_erledigt(sprecher: Sprecher, schluessel: str):
         """The transfer or queued request this conversation made this month, said again."""
-        u = ledger.ueberweisung_zum_schluessel(_engine(), schluessel)
+        u = ledger.ueberweisung_zum_schluessel(engine(), schluessel)
         if u is not None:
             sprecher.sage("3.301.7", "ueberwiesen", betrag=format_euro(u.betrag),
                           nummer=u.bestaetigungsnummer, iban_maskiert=u.iban_maskiert,
@@ -351,7 +340,7 @@ class ActionUeberweisung(GuideAction):
                           gutschrift_bis=format_datum(u.gutschrift_bis))
             return [SlotSet("abschlag_ergebnis", "ueberwiesen"),
                     SlotSet("abschlag_nummer", u.bestaetigungsnummer)], "3.301.8"
-        antrag = warteschlange.antrag_zum_schluessel(_engine(), schluessel)
+        antrag = warteschlange.antrag_zum_schluessel(engine(), schluessel)
         if antrag is not None:
             sprecher.sage("3.301.7", "antrag_vorbereitet", betrag=format_euro(antrag.betrag),
                           nummer=antrag.vorgangsnummer)

@@ -131,8 +131,6 @@ class ValidateLegitimationForm(SchrittFormValidation):
 
     def validate_kundennummer(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if value is None:
-            return {"kundennummer": None}  # reset after a failed attempt, not an answer
         try:
             return {"kundennummer": normalise.kundennummer(str(value))}
         except NormalisationError as fehler:
@@ -141,8 +139,6 @@ class ValidateLegitimationForm(SchrittFormValidation):
 
     def validate_geburtsdatum(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if value is None:
-            return {"geburtsdatum": None}  # reset after a failed attempt, not an answer
         try:
             return {"geburtsdatum": normalise.geburtsdatum(str(value), today()).isoformat()}
         except NormalisationError as fehler:
@@ -151,8 +147,6 @@ class ValidateLegitimationForm(SchrittFormValidation):
 
     def _validate_name(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                        tracker: Tracker) -> dict[str, Any]:
-        if value is None:
-            return {slot: None}  # reset after a failed attempt, not an answer
         try:
             return {slot: normalise.name(str(value))}
         except NormalisationError as fehler:

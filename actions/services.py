@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from sqlalchemy.engine import Engine
+
 from leitfaden import settings
 from leitfaden.store.db import make_engine
 from leitfaden.store.repository import Repository, SqlRepository
@@ -26,3 +28,8 @@ def use_repository(repo: Repository | None) -> None:
     global _repository
     with _lock:
         _repository = repo
+
+
+def engine() -> Engine:
+    """The SQL store's engine, for the ledger and the work queue (one pool per process)."""
+    return repository().engine  # type: ignore[attr-defined]

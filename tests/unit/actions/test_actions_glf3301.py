@@ -45,11 +45,11 @@ FORM = "haerte_form"
 
 
 @pytest.fixture
-def abschlag(store, monkeypatch):
-    """The demo store as repository, ledger and queue (monkeypatch restores ``_ENGINE``)."""
-    monkeypatch.setattr(glf3301, "_ENGINE", store.engine)
+def abschlag(store):
+    """The demo store as repository, ledger and queue (the actions use its engine)."""
+    assert glf3301.engine() is store.engine
     yield store
-    assert glf3301._ENGINE is store.engine  # no action replaced the test engine
+    assert glf3301.engine() is store.engine  # no action replaced the test engine
 
 
 def _kunde(kundennummer: str, **mehr) -> dict:
