@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from leitfaden import clock, settings
+from leitfaden.store import tokens as tokens_store
 from leitfaden.store.db import make_engine, migrate, normalise_url, session_scope
 from leitfaden.store.demo import MITARBEITER as DEMO_MITARBEITER
 from leitfaden.store.demo import demo_mitarbeiter_laden
@@ -37,6 +38,7 @@ from leitfaden.store.models import (
     utc_naiv,
 )
 from leitfaden.store.repository import audit_schreiben
+from leitfaden.store.tokens import token_hash
 from leitfaden.texte import zeitpunkt_text
 
 #: Key of the employee in the message metadata of the agent channel.
@@ -101,11 +103,6 @@ class TokenRecord:
     def aktiv(self) -> bool:
         """Not revoked (the employee may still be inactive)."""
         return self.widerrufen_am is None
-
-
-def token_hash(token: str) -> str:
-    """SHA-256 (hex) of a token, the only form stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _record(m: Mitarbeiter) -> MitarbeiterRecord:
@@ -174,10 +171,6 @@ def mitarbeiter_fuer_token(engine: Engine, token: str | None) -> MitarbeiterReco
         return _record(m) if m is not None else None
 
 
-def _ist_id(token_or_id: str | int) -> bool:
-    return isinstance(token_or_id, int) or (token_or_id.isdigit() and len(token_or_id) < 19)
-
-
 def token_widerrufen(
     engine: Engine, token_or_id: str | int, *, akteur: str = "system"
 ) -> TokenRecord:
@@ -186,19 +179,9 @@ def token_widerrufen(
     Raises ``ValueError`` if there is no such token.
     """
     with session_scope(engine) as s:
-        if _ist_id(token_or_id):
-            zeile = s.get(MitarbeiterToken, int(token_or_id))
-        else:
-            zeile = s.scalars(select(MitarbeiterToken).where(
-                MitarbeiterToken.token_hash == token_hash(str(token_or_id).strip()))).first()
-        if zeile is None:
-            raise ValueError("Diesen Token gibt es nicht.")
-        if zeile.widerrufen_am is None:
-            zeile.widerrufen_am = utc_naiv(clock.now())
-            s.flush()
-            audit_schreiben(s, akteur=akteur, aktion="mitarbeiter_token_widerrufen",
-                            objekt_typ="MitarbeiterToken", objekt_id=str(zeile.id),
-                            details={"login": zeile.login, "bezeichnung": zeile.bezeichnung})
+        zeile = tokens_store.widerrufen(
+            s, MitarbeiterToken, token_or_id, akteur=akteur, aktion="mitarbeiter_token_widerrufen",
+            details=lambda z: {"login": z.login, "bezeichnung": z.bezeichnung})
         return _token_record(zeile)
 
 

@@ -13,7 +13,6 @@ cannot express that.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import secrets
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from leitfaden import clock
+from leitfaden.store import tokens as tokens_store
 from leitfaden.store.db import session_scope
 from leitfaden.store.models import (
     WEBAUFTRAG_KANAELE,
@@ -40,6 +40,7 @@ from leitfaden.store.models import (
     utc_naiv,
 )
 from leitfaden.store.repository import audit_schreiben
+from leitfaden.store.tokens import token_hash
 from leitfaden.texte import zeitpunkt_iso, zeitpunkt_text
 from leitfaden.webauftrag.dokument import (
     WERT_FELDER,
@@ -582,11 +583,6 @@ def verlauf(
 # --- API tokens ----------------------------------------------------------------------------
 
 
-def token_hash(token: str) -> str:
-    """SHA-256 (hex) of a token: tokens are long random strings, a fast hash is right."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def token_erzeugen(
     engine: Engine, agentur_id: str, bezeichnung: str = "", *, akteur: str = "system"
 ) -> str:
@@ -638,10 +634,6 @@ def agentur_fuer_token(engine: Engine, token: str | None) -> str | None:
         ).first()
 
 
-def _ist_id(token_or_id: str | int) -> bool:
-    return isinstance(token_or_id, int) or (token_or_id.isdigit() and len(token_or_id) < 19)
-
-
 def token_widerrufen(
     engine: Engine, token_or_id: str | int, *, akteur: str = "system"
 ) -> TokenRecord:
@@ -650,20 +642,9 @@ def token_widerrufen(
     Raises ``ValueError`` if there is no such token.
     """
     with session_scope(engine) as s:
-        if _ist_id(token_or_id):
-            zeile = s.get(AgenturToken, int(token_or_id))
-        else:
-            zeile = s.scalars(select(AgenturToken).where(
-                AgenturToken.token_hash == token_hash(str(token_or_id).strip()))).first()
-        if zeile is None:
-            raise ValueError("Diesen Token gibt es nicht.")
-        if zeile.widerrufen_am is None:
-            zeile.widerrufen_am = utc_naiv(clock.now())
-            s.flush()
-            audit_schreiben(s, akteur=akteur, aktion="agentur_token_widerrufen",
-                            objekt_typ="AgenturToken", objekt_id=str(zeile.id),
-                            details={"agentur": zeile.agentur_id,
-                                     "bezeichnung": zeile.bezeichnung})
+        zeile = tokens_store.widerrufen(
+            s, AgenturToken, token_or_id, akteur=akteur, aktion="agentur_token_widerrufen",
+            details=lambda z: {"agentur": z.agentur_id, "bezeichnung": z.bezeichnung})
         return _token_record(zeile)
 
 
