@@ -25,9 +25,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from leitfaden import clock, settings
+from leitfaden import clock
 from leitfaden.store import tokens as tokens_store
-from leitfaden.store.db import make_engine, migrate, normalise_url, session_scope
+from leitfaden.store.db import (
+    auf_migrierter_datenbank,
+    session_scope,
+)
 from leitfaden.store.demo import MITARBEITER as DEMO_MITARBEITER
 from leitfaden.store.demo import demo_mitarbeiter_laden
 from leitfaden.store.models import (
@@ -341,12 +344,7 @@ BEFEHLE = {
 def main(argv: list[str] | None = None) -> int:
     """Run one command (after migrating the store); return the exit code."""
     args = parser().parse_args(argv)
-    engine = make_engine(normalise_url(args.url or settings.database_url()))
-    try:
-        migrate(engine)
-        return BEFEHLE[args.befehl](engine, args)
-    finally:
-        engine.dispose()
+    return auf_migrierter_datenbank(args.url, lambda engine: BEFEHLE[args.befehl](engine, args))
 
 
 if __name__ == "__main__":

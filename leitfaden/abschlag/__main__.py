@@ -19,7 +19,6 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from leitfaden import settings
 from leitfaden.abschlag.ledger import AbschlagFehler, Ueberweisung, iban_maskiert, zahlungen
 from leitfaden.abschlag.sepa import SepaDatei, exportnummer, sepa_datei, sepa_exportieren
 from leitfaden.abschlag.warteschlange import (
@@ -32,7 +31,7 @@ from leitfaden.abschlag.warteschlange import (
 )
 from leitfaden.mitarbeiter import mitarbeiter
 from leitfaden.nlp.normalise import format_euro
-from leitfaden.store.db import make_engine, migrate, normalise_url
+from leitfaden.store.db import auf_migrierter_datenbank
 from leitfaden.store.records import HAERTEGRUENDE
 from leitfaden.texte import zeitpunkt_text
 
@@ -236,12 +235,7 @@ BEFEHLE = {
 def main(argv: list[str] | None = None) -> int:
     """Run one command (after migrating the store); return the exit code."""
     args = parser().parse_args(argv)
-    engine = make_engine(normalise_url(args.url or settings.database_url()))
-    try:
-        migrate(engine)
-        return BEFEHLE[args.befehl](engine, args)
-    finally:
-        engine.dispose()
+    return auf_migrierter_datenbank(args.url, lambda engine: BEFEHLE[args.befehl](engine, args))
 
 
 if __name__ == "__main__":

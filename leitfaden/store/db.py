@@ -5,7 +5,7 @@ SQLite serves development and tests, PostgreSQL (psycopg2) production.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -121,3 +121,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def auf_migrierter_datenbank(url: str | None, befehl: Callable[[Engine], int]) -> int:
+    """Run a command-line command on the store at ``url`` (default: the configured one),
+    migrated first; return its exit code. The engine is disposed afterwards."""
+    engine = make_engine(normalise_url(url or settings.database_url()))
+    try:
+        migrate(engine)
+        return befehl(engine)
+    finally:
+        engine.dispose()

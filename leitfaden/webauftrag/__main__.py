@@ -15,8 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from leitfaden import settings
-from leitfaden.store.db import make_engine, migrate, normalise_url
+from leitfaden.store.db import auf_migrierter_datenbank
 from leitfaden.texte import zeitpunkt_text
 from leitfaden.webauftrag.dokument import WebauftragUngueltig
 from leitfaden.webauftrag.eingang import (
@@ -244,12 +243,7 @@ BEFEHLE = {
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code."""
     args = parser().parse_args(argv)
-    engine = make_engine(normalise_url(args.url or settings.database_url()))
-    try:
-        migrate(engine)
-        return BEFEHLE[args.befehl](engine, args)
-    finally:
-        engine.dispose()
+    return auf_migrierter_datenbank(args.url, lambda engine: BEFEHLE[args.befehl](engine, args))
 
 
 if __name__ == "__main__":
