@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from leitfaden import clock
+from leitfaden.guides.loader import GuideIssue
 from leitfaden.guides.yamlsource import LocatedDict, LocatedList, YamlSourceError, load_located_file
 
 log = logging.getLogger(__name__)
@@ -42,17 +43,8 @@ _BETRAG_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _GANZZAHL_RE = re.compile(r"^-?\d+$")
 
 
-@dataclass(frozen=True)
-class RichtlinienProblem:
-    """One problem in the policy file."""
-
-    datei: str
-    zeile: int
-    feld: str
-    meldung: str
-
-    def __str__(self) -> str:
-        return f"{self.datei}:{self.zeile}: {self.feld}: {self.meldung}"
+#: One problem in the policy file: file, line, field, message (the guides' issue type).
+RichtlinienProblem = GuideIssue
 
 
 class RichtlinienFehler(ValueError):
