@@ -293,7 +293,8 @@ def running_servers(
             web_url = f"http://127.0.0.1:{web_port}"
             web_pid = prozesse.starten(
                 "web", _web_command(web_port), f"{web_url}/healthz", workdir / "web.log",
-                {**env, "SANIC_WORKERS": "1"}).pid
+                {**env, "SANIC_WORKERS": "1",
+                 "LEITFADEN_RASA_URL": f"http://127.0.0.1:{rasa_port}"}).pid
         for name in prozesse.procs:
             prozesse.warten(name, timeout)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",

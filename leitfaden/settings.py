@@ -31,3 +31,14 @@ def spacy_model_dir() -> Path:
 def web_url() -> str:
     """Public address of the web app (IPSC, Webauftrag API): ``LEITFADEN_WEB_URL``."""
     return os.environ.get("LEITFADEN_WEB_URL", "").strip() or "http://127.0.0.1:8080"
+
+
+def rasa_url() -> str:
+    """Address of the Rasa server as the web app reaches it: ``LEITFADEN_RASA_URL``."""
+    return (os.environ.get("LEITFADEN_RASA_URL", "").strip() or "http://127.0.0.1:5005").rstrip("/")
+
+
+def rasa_url_oeffentlich() -> str:
+    """Address of the Rasa server as browsers reach it (socket.io of the customer chat):
+    ``LEITFADEN_RASA_URL_OEFFENTLICH``, else :func:`rasa_url`."""
+    return (os.environ.get("LEITFADEN_RASA_URL_OEFFENTLICH", "").strip() or rasa_url()).rstrip("/")
