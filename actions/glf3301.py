@@ -25,8 +25,8 @@ from actions.common import (
 )
 from actions.services import engine, repository
 from leitfaden.abschlag import ledger, warteschlange
-from leitfaden.abschlag.regeln import Entscheidung, monatsname, pruefe_abschlag
-from leitfaden.abschlag.richtlinie import richtlinie_am
+from leitfaden.abschlag.pruefung import entscheidung_fuer
+from leitfaden.abschlag.regeln import Entscheidung, monatsname
 from leitfaden.clock import today
 from leitfaden.mitarbeiter import MitarbeiterRecord, mitarbeiter_aus_metadaten
 from leitfaden.nlp.normalise import format_datum, format_euro, mask_iban
@@ -43,24 +43,10 @@ _HAERTE_KLARTEXT = {
 
 def entscheidung(tracker: Tracker) -> Entscheidung:
     """The rules engine's decision for the legitimated customer, on today's data."""
-    repo = repository()
-    kundennummer = str(tracker.get_slot("kundennummer") or "")
-    heute = today()
-    kunde = repo.kunde(kundennummer)
-    if kunde is None:
-        raise LookupError("Die legitimierte Kundennummer fehlt im Bestand")
-    anspruch = repo.aktueller_anspruch(kundennummer, heute)
-    monatsanfang = heute.replace(day=1)
-    abschlaege = [z for z in repo.zahlungen(kundennummer, monatsanfang, heute)
-                  if z.art == "abschlag"]
     # the legitimation decides who is calling (a Vollmacht was checked), not the slot "rolle",
     # which any later message ("ich rufe für mich selbst an") could change
-    umfang = tracker.get_slot("vollmacht_umfang")
-    anrufer = "bevollmaechtigt" if umfang else "kunde"
-    return pruefe_abschlag(
-        kunde=kunde, anspruch=anspruch, abschlaege_im_monat=abschlaege, stichtag=heute,
-        richtlinie=richtlinie_am(heute), anrufer=anrufer, vollmacht_umfang=umfang,
-    )
+    return entscheidung_fuer(repository(), str(tracker.get_slot("kundennummer") or ""),
+                             tracker.get_slot("vollmacht_umfang"), today())
 
 
 def mitarbeiter(tracker: Tracker) -> MitarbeiterRecord | None:

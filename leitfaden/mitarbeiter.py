@@ -7,12 +7,16 @@ reads it back in the actions. No Rasa imports here.
 
 Command line: ``python -m leitfaden.mitarbeiter token LOGIN`` prints a new token (only the
 token on stdout); ``tokens``, ``token-widerrufen NUMMER|-`` and ``token-pruefen`` (token from
-stdin) manage them. A token is never taken from the command line.
+stdin) manage them. A token is never taken from the command line. Accounts of the web app
+(:mod:`leitfaden.anmeldung`): ``konto-anlegen LOGIN --name NAME --rolle ROLLE``,
+``passwort LOGIN`` (the new password from stdin, never from the command line),
+``konto-deaktivieren LOGIN`` (ends its sessions, revokes its tokens), ``konto-aktivieren``.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import hashlib
 import hmac
 import os
@@ -298,6 +302,77 @@ def _token_pruefen(engine: Engine, args: argparse.Namespace) -> int:
     return OK
 
 
+def _konto_anlegen(engine: Engine, args: argparse.Namespace) -> int:
+    from leitfaden.anmeldung import konto_anlegen  # leitfaden.anmeldung imports this module
+
+    try:
+        record = konto_anlegen(engine, args.login, args.name, args.rolle, akteur=AKTEUR)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return FEHLER
+    print(f"Konto {record.login} ({record.name}, Rolle {record.rolle}) angelegt. Ein Passwort "
+          f"setzen Sie mit: python -m leitfaden.mitarbeiter passwort {record.login}")
+    return OK
+
+
+def _passwort_lesen() -> str | None:
+    """The new password: asked twice on a terminal, else the first line of stdin."""
+    if sys.stdin.isatty():
+        erstes = getpass.getpass("Neues Passwort: ")
+        if getpass.getpass("Passwort wiederholen: ") != erstes:
+            print("Die beiden Eingaben stimmen nicht überein.", file=sys.stderr)
+            return None
+        return erstes
+    zeile = sys.stdin.readline().rstrip("\r\n")
+    if not zeile:
+        print("Es wurde kein Passwort von der Standardeingabe gelesen.", file=sys.stderr)
+        return None
+    return zeile
+
+
+def _passwort(engine: Engine, args: argparse.Namespace) -> int:
+    from leitfaden.anmeldung import PasswortUngueltig, passwort_setzen
+
+    if mitarbeiter(engine, args.login) is None:
+        print(f"Das Konto '{args.login}' gibt es nicht.", file=sys.stderr)
+        return FEHLER
+    passwort = _passwort_lesen()
+    if passwort is None:
+        return FEHLER
+    try:
+        passwort_setzen(engine, args.login, passwort, akteur=AKTEUR)
+    except (PasswortUngueltig, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return FEHLER
+    print(f"Das Passwort von {args.login} ist gesetzt; offene Sitzungen des Kontos sind beendet.")
+    return OK
+
+
+def _konto_deaktivieren(engine: Engine, args: argparse.Namespace) -> int:
+    from leitfaden.anmeldung import konto_deaktivieren
+
+    try:
+        ergebnis = konto_deaktivieren(engine, args.login, akteur=AKTEUR)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return FEHLER
+    print(f"Konto {ergebnis.login} ist deaktiviert ({ergebnis.sitzungen} Sitzung(en) beendet, "
+          f"{ergebnis.tokens} Token(s) widerrufen).")
+    return OK
+
+
+def _konto_aktivieren(engine: Engine, args: argparse.Namespace) -> int:
+    from leitfaden.anmeldung import konto_aktivieren
+
+    try:
+        konto_aktivieren(engine, args.login, akteur=AKTEUR)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return FEHLER
+    print(f"Konto {args.login} ist wieder aktiv (widerrufene Tokens bleiben widerrufen).")
+    return OK
+
+
 def _token_nummer(text: str) -> int | str:
     """``token-widerrufen``: a token's number, or ``-`` (the token itself from stdin)."""
     if text == "-":
@@ -313,7 +388,8 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser (German help)."""
     p = argparse.ArgumentParser(
         prog="python -m leitfaden.mitarbeiter",
-        description="API-Tokens der Mitarbeiterinnen und Mitarbeiter für den Agent-Kanal.")
+        description="Konten der Mitarbeiterinnen und Mitarbeiter: Anmeldung an der "
+                    "Webanwendung und API-Tokens für den Agent-Kanal.")
     p.add_argument("--url", help="Datenbank-URL (Standard: LEITFADEN_DATABASE_URL oder "
                                  "var/leitfaden.db)")
     befehle = p.add_subparsers(dest="befehl", required=True, metavar="BEFEHL")
@@ -330,6 +406,22 @@ def parser() -> argparse.ArgumentParser:
     ts.add_argument("--login", help="nur Tokens dieses Kontos")
 
     befehle.add_parser("token-pruefen", help="Token von stdin lesen und sein Konto ausgeben")
+
+    k = befehle.add_parser("konto-anlegen", help="Konto anlegen (ohne Passwort)")
+    k.add_argument("login", metavar="LOGIN")
+    k.add_argument("--name", required=True, help="Vor- und Nachname")
+    k.add_argument("--rolle", required=True, choices=MITARBEITER_ROLLEN)
+
+    pw = befehle.add_parser("passwort", help="neues Passwort setzen (von stdin bzw. verdeckt "
+                                             "abgefragt, nie als Argument)")
+    pw.add_argument("login", metavar="LOGIN")
+
+    d = befehle.add_parser("konto-deaktivieren",
+                           help="Konto deaktivieren, Sitzungen beenden, Tokens widerrufen")
+    d.add_argument("login", metavar="LOGIN")
+
+    a = befehle.add_parser("konto-aktivieren", help="deaktiviertes Konto wieder aktivieren")
+    a.add_argument("login", metavar="LOGIN")
     return p
 
 
@@ -338,6 +430,10 @@ BEFEHLE = {
     "token-widerrufen": _token_widerrufen,
     "tokens": _tokens,
     "token-pruefen": _token_pruefen,
+    "konto-anlegen": _konto_anlegen,
+    "passwort": _passwort,
+    "konto-deaktivieren": _konto_deaktivieren,
+    "konto-aktivieren": _konto_aktivieren,
 }
 
 

@@ -35,7 +35,8 @@ def web_url() -> str:
 
 def rasa_url() -> str:
     """Address of the Rasa server as the web app reaches it: ``LEITFADEN_RASA_URL``."""
-    return (os.environ.get("LEITFADEN_RASA_URL", "").strip() or "http://127.0.0.1:5005").rstrip("/")
+    url = os.environ.get("LEITFADEN_RASA_URL", "").strip() or "http://127.0.0.1:5005"
+    return url.rstrip("/")
 
 
 def rasa_url_oeffentlich() -> str:

@@ -7,12 +7,15 @@ reference day 2026-11-18. Everything here is fictitious; e-mail addresses use ``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
+from argon2 import PasswordHasher
 from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
+from leitfaden import clock
 from leitfaden.store.db import session_scope
 from leitfaden.store.models import (
     AbschlagAntrag,
@@ -29,6 +32,7 @@ from leitfaden.store.models import (
     Unterstuetzungsangebot,
     Vollmacht,
     Zahlung,
+    utc_naiv,
 )
 from leitfaden.store.repository import audit_schreiben
 
@@ -109,6 +113,15 @@ MITARBEITER: tuple[tuple[str, str, str], ...] = (
     ("trainer-demo", "Tanja Reuter", "trainer"),
     ("admin-demo", "Andreas Mohr", "admin"),
 )
+
+#: Password of the demo accounts in the web app (only its Argon2id hash is stored).
+DEMO_PASSWORT = "Leitfaden-Demo-2026"
+
+
+@functools.cache
+def _demo_passwort_hash(login: str) -> str:
+    """Hash of :data:`DEMO_PASSWORT` for one account (own salt; computed once per process)."""
+    return PasswordHasher().hash(DEMO_PASSWORT)
 
 
 # --- Agenturen, Dienststellen, postcodes ---------------------------------------------------
@@ -653,16 +666,27 @@ def _angebote_schreiben(s: Session, zaehler: dict[str, int], *, ueberschreiben: 
 
 
 def _mitarbeiter_schreiben(s: Session, zaehler: dict[str, int], *, ueberschreiben: bool) -> None:
-    """Insert missing demo employees (or restore name, role and active flag); tokens stay."""
+    """Insert missing demo employees (or restore name, role, active flag and the password
+    :data:`DEMO_PASSWORT`); tokens stay. A demo account without a password always gets it."""
+    jetzt = utc_naiv(clock.now())
     vorhanden = {m.login: m for m in s.scalars(
         select(Mitarbeiter).where(Mitarbeiter.login.in_([m[0] for m in MITARBEITER])))}
     for login, name, rolle in MITARBEITER:
         obj = vorhanden.get(login)
         if obj is None:
-            s.add(Mitarbeiter(login=login, name=name, rolle=rolle, aktiv=True, demo=True))
+            s.add(Mitarbeiter(login=login, name=name, rolle=rolle, aktiv=True, demo=True,
+                              passwort_hash=_demo_passwort_hash(login),
+                              passwort_geaendert_am=jetzt))
             zaehler["mitarbeiter"] += 1
-        elif ueberschreiben:
+            continue
+        if ueberschreiben:
             obj.name, obj.rolle, obj.aktiv, obj.demo = name, rolle, True, True
+        if (ueberschreiben or obj.passwort_hash is None) and (
+                obj.passwort_hash != _demo_passwort_hash(login)):
+            obj.passwort_hash, obj.passwort_geaendert_am = _demo_passwort_hash(login), jetzt
+            audit_schreiben(s, akteur=AKTEUR, aktion="mitarbeiter_passwort_gesetzt",
+                            objekt_typ="Mitarbeiter", objekt_id=login,
+                            details={"login": login, "demo": True})
     s.flush()
 
 

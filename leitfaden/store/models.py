@@ -501,6 +501,9 @@ class Mitarbeiter(Base):
     rolle = Column(String(20), nullable=False)
     aktiv = Column(Boolean, nullable=False, default=True, server_default=true())
     demo = Column(Boolean, nullable=False, default=False, server_default=false())
+    #: Argon2id hash of the web-app password (migration 0007); ``None``: no browser sign-in.
+    passwort_hash = Column(String(255), nullable=True)
+    passwort_geaendert_am = Column(DateTime, nullable=True)
 
 
 class MitarbeiterToken(Base):
@@ -521,6 +524,58 @@ class MitarbeiterToken(Base):
     bezeichnung = Column(String(200), nullable=False, default="")
     erstellt_am = Column(DateTime, nullable=False)
     widerrufen_am = Column(DateTime, nullable=True)
+
+
+class Sitzung(Base):
+    """A browser session of an employee (migration 0007).
+
+    ``id`` is the SHA-256 (hex) of the cookie value; the value itself is never stored.
+    """
+
+    __tablename__ = "sitzung"
+
+    id = Column(String(64), primary_key=True)
+    login = Column(
+        String(40), ForeignKey("mitarbeiter.login", ondelete="CASCADE"),
+        nullable=False, index=True,
+    )
+    #: Token every form and non-GET request of the session must carry.
+    csrf = Column(String(64), nullable=False)
+    erstellt_am = Column(DateTime, nullable=False)
+    zuletzt_am = Column(DateTime, nullable=False)
+    #: Absolute end, however active the session is.
+    ablauf_am = Column(DateTime, nullable=False)
+    beendet_am = Column(DateTime, nullable=True)
+    #: The agent token the console created for this session (if any).
+    agent_token_id = Column(
+        Integer, ForeignKey("mitarbeiter_token.id", ondelete="SET NULL"),
+        nullable=True, index=True,
+    )
+
+
+#: Outcomes of a sign-in attempt (``anmeldeversuch.grund``).
+ANMELDEVERSUCH_GRUENDE = ("erfolg", "passwort_falsch", "unbekannt", "inaktiv",
+                          "kein_passwort", "gesperrt")
+
+
+class Anmeldeversuch(Base):
+    """One sign-in attempt (success or not); the basis of the rate limit. No password."""
+
+    __tablename__ = "anmeldeversuch"
+    __table_args__ = (
+        CheckConstraint(_in("grund", ANMELDEVERSUCH_GRUENDE), name="grund"),
+        Index("ix_anmeldeversuch_login_zeitpunkt", "login", "zeitpunkt"),
+        Index("ix_anmeldeversuch_ip_zeitpunkt", "ip", "zeitpunkt"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    #: The login as typed (at most 80 characters), not necessarily an existing account.
+    login = Column(String(80), nullable=False)
+    ip = Column(String(64), nullable=False)
+    zeitpunkt = Column(DateTime, nullable=False, index=True)
+    erfolg = Column(Boolean, nullable=False)
+    grund = Column(String(20), nullable=False)
 
 
 class SepaExport(Base):
@@ -583,3 +638,81 @@ class AbschlagAntrag(Base):
     zahlung_id = Column(
         Integer, ForeignKey("zahlung.id", ondelete="RESTRICT"), nullable=True, index=True
     )
+
+
+# --- employee's console: conversation record (migration 0008) ------------------------------
+
+#: Channels a console conversation runs on.
+GESPRAECH_KANAELE = ("agent",)
+
+#: Kinds of deviation from the guide the console records.
+ABWEICHUNG_ARTEN = ("hinweis_nicht_gegeben", "schritt_uebersprungen", "vorzeitig_beendet")
+
+
+class Gespraech(Base):
+    """A conversation an employee runs in the console (one Rasa ``sender_id``)."""
+
+    __tablename__ = "gespraech"
+    __table_args__ = (
+        CheckConstraint(_in("kanal", GESPRAECH_KANAELE), name="kanal"),
+        UniqueConstraint("sender_id", name="uq_gespraech_sender_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(80), nullable=False)
+    login = Column(
+        String(40), ForeignKey("mitarbeiter.login", ondelete="RESTRICT"),
+        nullable=False, index=True,
+    )
+    kanal = Column(String(20), nullable=False, default="agent", server_default="agent")
+    begonnen_am = Column(DateTime, nullable=False, index=True)
+    beendet_am = Column(DateTime, nullable=True)
+
+
+class HinweisBestaetigung(Base):
+    """The employee ticked a Pflichthinweis of a step as given (once per step and notice)."""
+
+    __tablename__ = "hinweis_bestaetigung"
+    __table_args__ = (
+        UniqueConstraint("gespraech_id", "schritt_id", "hinweis",
+                         name="uq_hinweis_bestaetigung_gespraech_schritt_hinweis"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    gespraech_id = Column(
+        Integer, ForeignKey("gespraech.id", ondelete="CASCADE"), nullable=False
+    )
+    leitfaden = Column(String(10), nullable=False)
+    version = Column(String(20), nullable=False)
+    schritt_id = Column(String(20), nullable=False)
+    #: Text key of the notice in the step (``frage_zustimmung``).
+    hinweis = Column(String(60), nullable=False)
+    login = Column(String(40), nullable=False)
+    zeitpunkt = Column(DateTime, nullable=False)
+
+
+class Abweichung(Base):
+    """A deviation from the guide, recorded once (``hinweis`` is ``""`` when none applies)."""
+
+    __tablename__ = "abweichung"
+    __table_args__ = (
+        CheckConstraint(_in("art", ABWEICHUNG_ARTEN), name="art"),
+        UniqueConstraint("gespraech_id", "schritt_id", "art", "hinweis",
+                         name="uq_abweichung_gespraech_schritt_art_hinweis"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    gespraech_id = Column(
+        Integer, ForeignKey("gespraech.id", ondelete="CASCADE"), nullable=False
+    )
+    leitfaden = Column(String(10), nullable=False)
+    version = Column(String(20), nullable=False)
+    schritt_id = Column(String(20), nullable=False)
+    art = Column(String(30), nullable=False)
+    hinweis = Column(String(60), nullable=False, default="", server_default="")
+    beschreibung = Column(Text, nullable=False)
+    login = Column(String(40), nullable=False)
+    zeitpunkt = Column(DateTime, nullable=False)

@@ -1,4 +1,8 @@
-"""JSON/HTTP API: the offer listing and the Webauftrag intake of the Agenturen."""
+"""JSON/HTTP API: the offer listing and the Webauftrag intake of the Agenturen.
+
+The offers (``/api/angebote``) need a signed-in session or ``Authorization: Bearer <Token>``
+of an active employee; the Webaufträge the token of an Agentur.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_antwort
 
 from leitfaden import angebotsregister
+from leitfaden.store.models import MITARBEITER_ROLLEN
 from leitfaden.web.filter import suchen
 from leitfaden.web.formate import angebot_json, dumps
 from leitfaden.web.ipsc import abfrage
+from leitfaden.web.sitzung import rolle_noetig
 from leitfaden.webauftrag.dokument import MAX_BYTES, Fehler, FremdeAgentur, WebauftragUngueltig
 from leitfaden.webauftrag.eingang import (
     STATUS_ANGEWENDET,
@@ -37,6 +43,7 @@ def antwort(daten: Any, status: int = 200) -> HTTPResponse:
     return json_antwort(daten, status=status, dumps=dumps)
 
 
+@rolle_noetig(*MITARBEITER_ROLLEN, token_erlaubt=True)
 async def angebote(request: Request) -> HTTPResponse:
     """``GET /api/angebote``: the listing's filters; a JSON list of offers."""
     ergebnis = await asyncio.to_thread(suchen, request.app.ctx.engine, abfrage(request))
@@ -50,6 +57,7 @@ async def angebote(request: Request) -> HTTPResponse:
     return antwort([angebot_json(a, d) for a, d in ergebnis.treffer])
 
 
+@rolle_noetig(*MITARBEITER_ROLLEN, token_erlaubt=True)
 async def angebot(request: Request, angebot_id: str) -> HTTPResponse:
     """``GET /api/angebote/<id>``: one offer with the postcodes its Dienststelle serves."""
     gefunden = await asyncio.to_thread(

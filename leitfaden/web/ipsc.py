@@ -1,4 +1,7 @@
-"""IPSC pages: the support-offer listing with its filter, and one offer with its history."""
+"""IPSC pages: the support-offer listing with its filter, and one offer with its history.
+
+Every signed-in employee may read them (all four roles).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from leitfaden import angebotsregister, clock
+from leitfaden.store.models import MITARBEITER_ROLLEN
 from leitfaden.store.records import AngebotRecord
 from leitfaden.texte import zeitpunkt_text
 from leitfaden.web import auftraege
 from leitfaden.web.filter import FELDER, suchen
-from leitfaden.web.vorlagen import seite
+from leitfaden.web.sitzung import rolle_noetig
+from leitfaden.web.vorlagen import seite_fuer
 
 
 def abfrage(request: Request) -> dict[str, str]:
@@ -36,6 +41,7 @@ def zustand(angebot: AngebotRecord, heute: dt.date) -> tuple[str, str]:
     return "beendet", f"Beendet am {angebot.gueltig_bis:%d.%m.%Y}"
 
 
+@rolle_noetig(*MITARBEITER_ROLLEN)
 async def liste(request: Request) -> HTTPResponse:
     """``GET /ipsc/angebote``: filter form and the matching offers."""
     engine = request.app.ctx.engine
@@ -43,7 +49,8 @@ async def liste(request: Request) -> HTTPResponse:
     agenturen = await asyncio.to_thread(angebotsregister.agenturen, engine)
     dienststellen = await asyncio.to_thread(angebotsregister.dienststellen, engine)
     f = ergebnis.filter
-    return seite(
+    return seite_fuer(
+        request,
         "angebote.html",
         status=400 if ergebnis.fehler else 200,
         aktiv="angebote",
@@ -57,6 +64,7 @@ async def liste(request: Request) -> HTTPResponse:
     )
 
 
+@rolle_noetig(*MITARBEITER_ROLLEN)
 async def detail(request: Request, angebot_id: str) -> HTTPResponse:
     """``GET /ipsc/angebote/<id>``: every field of one offer and its change history."""
     engine = request.app.ctx.engine
@@ -66,7 +74,8 @@ async def detail(request: Request, angebot_id: str) -> HTTPResponse:
     angebot, dienststelle, postleitzahlen = gefunden
     verlauf = await asyncio.to_thread(auftraege.verlauf_fuer_angebot, engine, angebot.id)
     zustand_klasse, zustand_text = zustand(angebot, clock.today())
-    return seite(
+    return seite_fuer(
+        request,
         "angebot.html",
         aktiv="angebote",
         a=angebot,

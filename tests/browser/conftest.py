@@ -1,7 +1,8 @@
 """Headless Chromium (Playwright) against a real IPSC web app process on a demo store.
 
 Skips with a reason when Playwright or ``/usr/bin/chromium`` is missing
-(``scripts/test.sh`` installs chromium when it runs as root).
+(``scripts/test.sh`` installs chromium when it runs as root). Every page needs a sign-in:
+:func:`anmelden` fills the sign-in form (demo accounts, :data:`DEMO_PASSWORT`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from leitfaden.servers import VENV_BIN, WebApp, running_web_app
 from leitfaden.settings import PROJECT_ROOT
+from leitfaden.store.demo import DEMO_PASSWORT
 
 CHROMIUM = Path(os.environ.get("LEITFADEN_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
@@ -24,6 +27,18 @@ try:
     from playwright.sync_api import Browser, Page, sync_playwright
 except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None
+
+
+def anmelden(page: Page, base_url: str, login: str, passwort: str = DEMO_PASSWORT, *,
+             weiter: str = "/ipsc/angebote") -> None:
+    """Sign in through the form (label, keyboard-free clicks as a user would) and land on
+    ``weiter`` (default: the offer listing, which every role may open)."""
+    page.goto(f"{base_url}/anmelden?weiter={quote(weiter, safe='/')}")
+    page.get_by_label("Anmeldename").fill(login)
+    page.get_by_label("Passwort").fill(passwort)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anmelden").click()
+    assert page.url == f"{base_url}{weiter}", f"Anmeldung als {login} fehlgeschlagen: {page.url}"
 
 
 def _browser_oder_skip() -> None:

@@ -1,4 +1,5 @@
-"""IPSC in a real browser: filter the listing, open an offer by keyboard, Webauftrag over HTTP."""
+"""IPSC in a real browser: sign in and out, filter the listing, open an offer by keyboard,
+Webauftrag over HTTP."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import create_engine
 
 from leitfaden.texte import zeitpunkt_text
 from leitfaden.webauftrag.eingang import token_erzeugen
+from tests.browser.conftest import anmelden
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +30,44 @@ def filtern(page) -> None:
     page.wait_for_load_state()
 
 
-def test_liste_filtern(page, screenshots):
+def test_anmelden_und_abmelden(page, web_app, screenshots):
     page.goto("/ipsc/angebote")
+    assert page.url.startswith(f"{web_app.url}/anmelden?weiter=")
+    assert page.title() == "Anmelden – IPSC"
+    page.get_by_label("Anmeldename").fill("trainer-demo")
+    page.get_by_label("Passwort").fill("falsches-Passwort")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").inner_text() == "Anmeldename oder Passwort ist falsch."
+    assert page.get_by_label("Anmeldename").input_value() == "trainer-demo"
+    assert page.get_by_label("Passwort").input_value() == ""
+    page.screenshot(path=str(screenshots / "anmelden-fehler.png"), full_page=True)
+    page.get_by_label("Passwort").fill("Leitfaden-Demo-2026")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{web_app.url}/ipsc/angebote"  # back where the employee wanted to go
+    kopf = page.locator("#konto").inner_text()
+    assert "Tanja Reuter" in kopf and "Training" in kopf
+    navigation = page.get_by_role("navigation", name="Hauptnavigation")
+    assert navigation.get_by_role("link").all_inner_texts() == [
+        "Gesprächsleitfaden", "Unterstützungsangebote"]
+    with page.expect_navigation():
+        page.get_by_role("button", name="Abmelden").click()
+    assert page.get_by_role("status").inner_text() == "Sie haben sich abgemeldet."
+    page.goto("/ipsc/angebote")
+    assert "/anmelden" in page.url
+
+
+def test_kontenverwaltung(page, web_app, screenshots):
+    anmelden(page, web_app.url, "admin-demo", weiter="/verwaltung/konten")
+    assert page.get_by_role("heading", level=1).inner_text() == "Konten"
+    for login in ("sc-demo", "socl-demo", "trainer-demo", "admin-demo"):
+        assert page.locator(f"tr[data-konto='{login}']").count() == 1
+    page.screenshot(path=str(screenshots / "konten.png"), full_page=True)
+
+
+def test_liste_filtern(page, web_app, screenshots):
+    anmelden(page, web_app.url, "sc-demo")
     assert page.title() == "Unterstützungsangebote – IPSC"
     gesamt = len(zeilen(page))
     assert gesamt >= 20
@@ -70,7 +108,8 @@ def test_liste_filtern(page, screenshots):
     assert "gültig am=" not in page.url and "gueltig_am=2026-03-01" in page.url
 
 
-def test_detail_per_tastatur(page):
+def test_detail_per_tastatur(page, web_app):
+    anmelden(page, web_app.url, "sc-demo")
     page.goto("/ipsc/angebote?agentur=nuernberg")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Zum Inhalt springen"
@@ -137,6 +176,7 @@ def test_webauftrag_ueber_http_sofort_sichtbar(eigene_page, eigene_web_app):
     token = token_erzeugen(engine, "nuernberg", "Browsertest")
     engine.dispose()
     page = eigene_page
+    anmelden(page, eigene_web_app.url, "socl-demo")
     page.goto("/ipsc/angebote?agentur=nuernberg")
     assert "nuernberg-mitte-antragshilfe" not in zeilen(page)
 

@@ -1,12 +1,18 @@
-"""An in-process ASGI client for the IPSC app (no sockets; sanic-testing is not installed)."""
+"""An in-process ASGI client for the IPSC app (no sockets; sanic-testing is not installed).
+
+The client keeps cookies like a browser (``client.cookies``). ``anmelden(login)`` signs it in
+through the store (:func:`leitfaden.anmeldung.anmelden` with the demo password) and sets the
+session cookie; ``angemeldet`` is the client signed in as ``sc-demo``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +20,11 @@ import pytest
 from sanic import Sanic
 from sqlalchemy.engine import Engine
 
+from leitfaden import anmeldung
+from leitfaden.anmeldung import SitzungRecord
+from leitfaden.store.demo import DEMO_PASSWORT
 from leitfaden.web import create_app
+from leitfaden.web.sitzung import COOKIE
 
 
 @dataclass
@@ -24,6 +34,8 @@ class Antwort:
     status: int
     headers: dict[str, str]
     body: bytes
+    #: Every ``Set-Cookie`` header (``headers`` keeps only the last one).
+    set_cookies: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -41,6 +53,8 @@ class AsgiClient:
         # rewrites class methods on the first start and needs the originals again).
         Sanic.test_mode = True
         self.app = app
+        #: Cookies sent with every request, updated from ``Set-Cookie`` like a browser.
+        self.cookies: dict[str, str] = {}
         self.loop = asyncio.new_event_loop()
         self._rein: asyncio.Queue | None = None
         self._lifespan: asyncio.Task | None = None
@@ -71,6 +85,8 @@ class AsgiClient:
     async def _anfrage(self, method: str, path: str, query: str, headers: dict[str, str],
                        body: bytes) -> Antwort:
         kopf = {"host": "testserver", **{k.lower(): v for k, v in headers.items()}}
+        if self.cookies and "cookie" not in kopf:
+            kopf["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body:
             kopf.setdefault("content-length", str(len(body)))
         scope = {
@@ -96,9 +112,17 @@ class AsgiClient:
         await self.app(scope, receive, send)
         start = next(n for n in gesendet if n["type"] == "http.response.start")
         inhalt = b"".join(n.get("body", b"") for n in gesendet if n["type"] == "http.response.body")
-        antwort_kopf = {k.decode("latin-1").lower(): v.decode("latin-1")
-                        for k, v in start.get("headers", [])}
-        return Antwort(start["status"], antwort_kopf, inhalt)
+        roh = [(k.decode("latin-1").lower(), v.decode("latin-1"))
+               for k, v in start.get("headers", [])]  # may be an iterator: read it once
+        antwort_kopf = dict(roh)
+        set_cookies = [v for k, v in roh if k == "set-cookie"]
+        for zeile in set_cookies:
+            for name, morsel in SimpleCookie(zeile).items():
+                if morsel["max-age"] in ("0", 0) or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return Antwort(start["status"], antwort_kopf, inhalt, set_cookies)
 
     def request(self, method: str, path: str, *, params: dict[str, str] | None = None,
                 headers: dict[str, str] | None = None, body: bytes | str = b"") -> Antwort:
@@ -119,6 +143,12 @@ class AsgiClient:
     def post(self, path: str, **kwargs) -> Antwort:
         return self.request("POST", path, **kwargs)
 
+    def formular(self, path: str, felder: dict[str, str], **kwargs) -> Antwort:
+        """POST an HTML form (``application/x-www-form-urlencoded``)."""
+        headers = {"content-type": "application/x-www-form-urlencoded",
+                   **kwargs.pop("headers", {})}
+        return self.post(path, headers=headers, body=urlencode(felder), **kwargs)
+
 
 @pytest.fixture
 def client(engine: Engine, stichtag) -> Iterator[AsgiClient]:
@@ -126,3 +156,23 @@ def client(engine: Engine, stichtag) -> Iterator[AsgiClient]:
     c = AsgiClient(create_app(engine=engine))
     yield c
     c.close()
+
+
+@pytest.fixture
+def anmelden(client: AsgiClient, engine: Engine) -> Callable[..., SitzungRecord]:
+    """Sign ``client`` in through the store as ``login`` (demo password); returns the session
+    (``.csrf`` for forms). Signing in again replaces the cookie."""
+
+    def _anmelden(login: str = "sc-demo", passwort: str = DEMO_PASSWORT) -> SitzungRecord:
+        neu = anmeldung.anmelden(engine, login, passwort, "127.0.0.1")
+        client.cookies[COOKIE] = neu.cookie_wert
+        return neu.sitzung
+
+    return _anmelden
+
+
+@pytest.fixture
+def angemeldet(client: AsgiClient, anmelden) -> AsgiClient:
+    """``client``, signed in as ``sc-demo`` (Service Center)."""
+    anmelden("sc-demo")
+    return client

@@ -1,6 +1,40 @@
-"""JSON API of the IPSC app: offers with the listing's filters, health check."""
+"""JSON API of the IPSC app: offers with the listing's filters, health check.
+
+The offers need a session or an employee's bearer token: the tests run signed in as
+``sc-demo``; those without session clear the client's cookies.
+"""
 
 from __future__ import annotations
+
+import pytest
+
+from leitfaden.mitarbeiter import token_erzeugen, token_widerrufen
+
+
+@pytest.fixture(autouse=True)
+def _angemeldet(anmelden) -> None:
+    anmelden("sc-demo")
+
+
+def test_angebote_ohne_anmeldung_401(client, engine):
+    client.cookies.clear()
+    for pfad in ("/api/angebote", "/api/angebote/hamburg-mitte-videoberatung"):
+        antwort = client.get(pfad)
+        assert antwort.status == 401, pfad
+        assert "Bitte melden Sie sich an" in antwort.json()["fehler"]
+    # an Agentur's token or garbage is no employee token
+    assert client.get("/api/angebote", headers={"Authorization": "Bearer quatsch"}).status == 401
+
+
+def test_angebote_mit_token_eines_mitarbeiters(client, engine):
+    client.cookies.clear()
+    token = token_erzeugen(engine, "trainer-demo", "API-Test")
+    kopf = {"Authorization": f"Bearer {token}"}
+    antwort = client.get("/api/angebote", params={"agentur": "nuernberg"}, headers=kopf)
+    assert antwort.status == 200 and len(antwort.json()) == 4
+    assert client.get("/api/angebote/hamburg-mitte-videoberatung", headers=kopf).status == 200
+    token_widerrufen(engine, token)
+    assert client.get("/api/angebote", headers=kopf).status == 401
 
 
 def test_healthz(client):

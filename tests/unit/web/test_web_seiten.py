@@ -1,4 +1,8 @@
-"""IPSC pages through the Sanic app: listing, filters, detail, errors, headers."""
+"""IPSC pages through the Sanic app: listing, filters, detail, errors, headers.
+
+Every test here runs signed in as ``sc-demo`` (the pages need a session; the sign-in itself
+is tested in ``test_web_anmeldung.py``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import re
 from html.parser import HTMLParser
 from itertools import pairwise
 
+import pytest
 from sqlalchemy import update
 
 from leitfaden.store.db import session_scope
@@ -14,6 +19,11 @@ from leitfaden.store.models import Unterstuetzungsangebot
 
 NUERNBERG = {"nuernberg-mitte-registrierung", "nuernberg-mitte-gebaerdensprache",
              "nuernberg-mitte-vero", "nuernberg-langwasser-selbstinfo"}
+
+
+@pytest.fixture(autouse=True)
+def _angemeldet(anmelden) -> None:
+    anmelden("sc-demo")
 
 
 class Seite(HTMLParser):
@@ -54,10 +64,14 @@ class Seite(HTMLParser):
             self.status += data.strip()
 
 
-def test_start_leitet_zur_liste(client):
+def test_start_leitet_zur_startseite_der_rolle(client, anmelden):
     antwort = client.get("/")
-    assert antwort.status == 302
-    assert antwort.headers["location"] == "/ipsc/angebote"
+    assert antwort.status == 303
+    assert antwort.headers["location"] == "/konsole"  # sc-demo
+    anmelden("admin-demo")
+    assert client.get("/").headers["location"] == "/verwaltung/konten"
+    client.cookies.clear()
+    assert client.get("/").headers["location"] == "/anmelden"
 
 
 def test_liste_zeigt_heute_gueltige_angebote(client, repo, stichtag):

@@ -44,6 +44,12 @@ def token(engine) -> str:
     return token_erzeugen(engine, "nuernberg", "Test")
 
 
+@pytest.fixture(autouse=True)
+def _angemeldet(anmelden) -> None:
+    """The IPSC pages need a session (the Webauftrag API only the Agentur's token)."""
+    anmelden("sc-demo")
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Content-Type": "application/yaml"}
 
