@@ -130,6 +130,10 @@ async def genehmigen(request: Request, nummer: str) -> HTTPResponse:
     except AbschlagFehler as exc:
         status = 404 if isinstance(exc, warteschlange.AntragUnbekannt) else 409
         return await _neu_anzeigen(request, fehler=str(exc), status=status)
+    if not u.neu:  # approved before (second tab, double click): the stored transfer
+        return await _neu_anzeigen(request, status=409, fehler=(
+            f"Der Antrag {nummer} wurde bereits genehmigt (Bestätigungsnummer "
+            f"{u.bestaetigungsnummer}); es wurde nichts erneut überwiesen."))
     return await _neu_anzeigen(
         request, meldung=(f"Antrag {nummer} genehmigt: {u.betrag_text} auf das Konto "
                           f"{u.iban_maskiert} überwiesen. Bestätigungsnummer "

@@ -28,7 +28,7 @@ from tests.browser.konsole_hilfen import (
     schritt,
     screenshot,
 )
-from tests.browser.kundenchat_hilfen import kundenchat_server
+from tests.browser.kundenchat_hilfen import chat_tab, kundenchat_abschlag_stellen, kundenchat_server
 
 HAERTE = "Miete ist fällig, Vermieter droht mit Kündigung"
 BESTAETIGUNG = re.compile(r"\b[A-Z]{2,4}-2026-\d{6}\b")
@@ -131,6 +131,7 @@ def test_anna_schmidt_ganzer_anruf_genau_eine_zahlung(tab: Page, servers: Server
     assert schritt(tab).startswith("3.301.6")
     expect(tab.locator("#ueberweisen")).to_be_visible()
     expect(tab.locator("#ueberweisen")).to_contain_text("889,10 €")
+    tab.set_viewport_size({"width": 1400, "height": 1250})
     screenshot(tab, screenshots / "konsole.png")  # the README's picture (docs/konsole.png)
 
     # typed consent opens the confirmation dialog instead of transferring; cancel it
@@ -307,3 +308,43 @@ def test_readme_zeigt_den_screenshot() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/konsole.png" in readme
     assert (PROJECT_ROOT / "docs" / "konsole.png").stat().st_size > 10_000
+
+
+# --- the SOC-L work queue ------------------------------------------------------------------
+
+def test_kundenchat_antrag_wird_in_der_warteschlange_genehmigt(browser: Browser,
+                                                               servers: Servers,
+                                                               tab: Page) -> None:
+    with chat_tab(browser, servers) as kunde:
+        nummer = kundenchat_abschlag_stellen(kunde, servers)
+    assert _abschlaege(servers, "123A456789") == []  # the chat only prepares it
+
+    anmelden(tab, "socl-demo", weiter="/warteschlange")
+    zeile = tab.locator("tr", has_text=nummer)
+    expect(zeile).to_contain_text("889,10 €")
+    expect(zeile).to_contain_text("17 Tage × 52,30 € − 0,00 € = 889,10 €")
+    expect(zeile).not_to_contain_text("123A456789")  # masked
+    assert axe_pruefen(tab) == []
+    zeile.get_by_role("link", name=re.compile("Genehmigen")).click()
+    expect(tab.get_by_role("heading", name="Überweisung bestätigen")).to_be_visible()
+    expect(tab.locator("main")).to_contain_text("DE89 **** **** **** **30 00")
+    tab.get_by_role("button", name="889,10 € jetzt überweisen").click()
+    meldung = tab.get_by_role("status")
+    expect(meldung).to_contain_text(f"Antrag {nummer} genehmigt")
+    (zahlung,) = _abschlaege(servers, "123A456789")
+    assert zahlung.betrag == Decimal("889.10")
+    assert zahlung.angewiesen_von == "socl-demo"
+    expect(meldung).to_contain_text(zahlung.bestaetigungsnummer)
+
+    # approving again (a second tab, a double click) pays nothing twice
+    tab.goto(f"/warteschlange/{nummer}/genehmigen")
+    expect(tab.get_by_role("alert")).to_contain_text("bereits entschieden")
+    assert len(_abschlaege(servers, "123A456789")) == 1
+
+
+def test_sc_sieht_keine_warteschlange_admin_entscheidet_nicht(tab: Page) -> None:
+    anmelden(tab, "admin-demo", weiter="/warteschlange")
+    expect(tab.get_by_role("heading", name=re.compile("Warteschlange"))).to_be_visible()
+    antwort = tab.goto("/warteschlange/VG-2026-000001/genehmigen")
+    assert antwort is not None and antwort.status == 403
+    tab.konsolen_fehler.clear()  # the refusal is the expected console error

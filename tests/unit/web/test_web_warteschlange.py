@@ -1,0 +1,107 @@
+"""The SOC-L work queue page (``/warteschlange``): roles, confirmation, exactly one transfer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from leitfaden.abschlag import ledger
+from leitfaden.abschlag.warteschlange import abschlag_pruefen, antrag, antrag_stellen
+
+ANNA = "123A456789"
+
+
+@pytest.fixture
+def vorgang(engine, stichtag) -> str:
+    """Anna Schmidt's request from the customer chat (889,10 € on 2026-11-18)."""
+    entscheidung = abschlag_pruefen(engine, ANNA)
+    return antrag_stellen(
+        engine, kundennummer=ANNA, betrag=entscheidung.betrag,
+        berechnung=entscheidung.als_dict(), haertegrund="miete",
+        haertegrund_text="<b>Miete</b> fällig", conversation_id="web-1",
+        idempotenz_schluessel="web-1",
+    ).vorgangsnummer
+
+
+def _zahlungen(engine) -> list:
+    return [z for z in ledger.zahlungen(engine, kundennummer=ANNA)
+            if z.monat == "2026-11" and z.angewiesen_von is not None]
+
+
+def test_socl_sieht_den_antrag_maskiert_und_escaped(client, anmelden, vorgang):
+    anmelden("socl-demo")
+    seite = client.get("/warteschlange")
+    assert seite.status == 200
+    assert vorgang in seite.text and "889,10 €" in seite.text
+    assert "17 Tage × 52,30 € − 0,00 € = 889,10 €" in seite.text
+    assert "DE89 **** **** **** **30 00" in seite.text
+    assert ANNA not in seite.text and "DE89370400440532013000" not in seite.text
+    assert "&lt;b&gt;Miete&lt;/b&gt;" in seite.text and "<b>Miete</b>" not in seite.text
+
+
+@pytest.mark.parametrize("login,status", [("sc-demo", 403), ("trainer-demo", 403),
+                                          ("admin-demo", 200)])
+def test_wer_die_warteschlange_sieht(client, anmelden, vorgang, login, status):
+    anmelden(login)
+    assert client.get("/warteschlange").status == status
+
+
+def test_admin_darf_nicht_entscheiden(client, anmelden, vorgang, engine):
+    sitzung = anmelden("admin-demo")
+    assert client.get(f"/warteschlange/{vorgang}/genehmigen").status == 403
+    antwort = client.formular(f"/warteschlange/{vorgang}/genehmigen", {"csrf": sitzung.csrf})
+    assert antwort.status == 403
+    assert _zahlungen(engine) == []
+
+
+def test_genehmigen_ueber_bestaetigung_genau_einmal(client, anmelden, vorgang, engine):
+    sitzung = anmelden("socl-demo")
+    bestaetigung = client.get(f"/warteschlange/{vorgang}/genehmigen")
+    assert bestaetigung.status == 200
+    assert "889,10 € jetzt überweisen" in bestaetigung.text
+    assert "DE89 **** **** **** **30 00" in bestaetigung.text
+    assert _zahlungen(engine) == []  # showing the confirmation transfers nothing
+
+    ohne_csrf = client.formular(f"/warteschlange/{vorgang}/genehmigen", {})
+    assert ohne_csrf.status == 403 and _zahlungen(engine) == []
+
+    antwort = client.formular(f"/warteschlange/{vorgang}/genehmigen", {"csrf": sitzung.csrf})
+    assert antwort.status == 200
+    (zahlung,) = _zahlungen(engine)
+    assert zahlung.betrag == Decimal("889.10") and zahlung.angewiesen_von == "socl-demo"
+    assert f"Antrag {vorgang} genehmigt" in antwort.text
+    assert zahlung.bestaetigungsnummer in antwort.text
+
+    nochmal = client.formular(f"/warteschlange/{vorgang}/genehmigen", {"csrf": sitzung.csrf})
+    assert nochmal.status == 409
+    assert len(_zahlungen(engine)) == 1
+    assert "bereits entschieden" in client.get(f"/warteschlange/{vorgang}/genehmigen").text
+
+
+def test_ablehnen_braucht_einen_grund(client, anmelden, vorgang, engine):
+    sitzung = anmelden("socl-demo")
+    pfad = f"/warteschlange/{vorgang}/ablehnen"
+    leer = client.formular(pfad, {"csrf": sitzung.csrf, "grund": "   "})
+    assert leer.status == 400 and "Grund" in leer.text
+    zu_lang = client.formular(pfad, {"csrf": sitzung.csrf, "grund": "x" * 501})
+    assert zu_lang.status == 400 and "zu lang" in zu_lang.text
+    assert antrag(engine, vorgang).status == "offen"
+
+    antwort = client.formular(pfad, {"csrf": sitzung.csrf, "grund": "keine Härte erkennbar"})
+    assert antwort.status == 200 and f"Antrag {vorgang} abgelehnt" in antwort.text
+    a = antrag(engine, vorgang)
+    assert (a.status, a.ablehnungsgrund, a.entschieden_von) == (
+        "abgelehnt", "keine Härte erkennbar", "socl-demo")
+    assert _zahlungen(engine) == []
+    # a rejected request cannot be approved afterwards
+    spaeter = client.formular(f"/warteschlange/{vorgang}/genehmigen", {"csrf": sitzung.csrf})
+    assert spaeter.status == 409 and _zahlungen(engine) == []
+
+
+def test_unbekannter_vorgang(client, anmelden):
+    sitzung = anmelden("socl-demo")
+    assert client.get("/warteschlange/VG-2026-999999/genehmigen").status == 404
+    antwort = client.formular("/warteschlange/VG-2026-999999/genehmigen",
+                              {"csrf": sitzung.csrf})
+    assert antwort.status == 404
