@@ -54,17 +54,23 @@ $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 	$(RASA) train --config config.yml --domain domain.yml --data data \
 	  --out models --fixed-model-name leitfaden --quiet
 
+# Web-Chat der Kundinnen und Kunden (/chat): npm-Pakete aus leitfaden/web/frontend installieren,
+# Chat-Widget und axe-core nach leitfaden/web/static/vendor/ kopieren (braucht npm).
+.PHONY: webchat
+webchat:
+	scripts/webchat.sh
+
 validate: venv
 	$(PY) -m leitfaden.guides
 	$(RASA) data validate --fail-on-warnings --quiet
 
-run: venv spacy train db
+run: venv spacy train db webchat
 	scripts/run.sh
 
 shell: venv spacy train db
 	scripts/run.sh shell
 
-test: venv spacy train
+test: venv spacy train webchat
 	scripts/test.sh
 
 bench: venv spacy train db

@@ -286,7 +286,9 @@ def running_servers(
             [str(VENV_BIN / "python"), "-m", "leitfaden_rasa", "run", "--model", str(model),
              "--endpoints",
              str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-             "--enable-api", "--port", str(rasa_port), "--interface", "127.0.0.1"],
+             "--enable-api", "--port", str(rasa_port), "--interface", "127.0.0.1",
+             # the customer chat's socket.io polls Rasa from the web app's origin
+             *(["--cors", f"http://127.0.0.1:{web_port}"] if web_port else [])],
             f"http://127.0.0.1:{rasa_port}/status", workdir / "rasa.log")
         web_url = web_pid = None
         if web:

@@ -2,19 +2,21 @@
 
 Masks personal data (IBAN, Kundennummer) in every log record of the process, installs the
 speed-ups of :mod:`leitfaden_rasa.speedups` and the guard against over-long messages
-(:mod:`leitfaden_rasa.nachrichtenlaenge`), then hands over to Rasa's own command line.
+(:mod:`leitfaden_rasa.nachrichtenlaenge`) and the socket.io room fix
+(:mod:`leitfaden_rasa.socketio_raeume`), then hands over to Rasa's own command line.
 """
 
 from __future__ import annotations
 
 from leitfaden.nlp.logging_filter import install as mask_personal_data
-from leitfaden_rasa import nachrichtenlaenge, speedups
+from leitfaden_rasa import nachrichtenlaenge, socketio_raeume, speedups
 
 
 def main() -> None:
     mask_personal_data()
     speedups.install()
     nachrichtenlaenge.install()
+    socketio_raeume.install()  # the web chat's answers reach the browser
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -9,12 +9,21 @@ from pathlib import Path
 from sanic import Sanic
 from sanic.exceptions import MethodNotSupported, NotFound, PayloadTooLarge, SanicException
 from sanic.request import Request
-from sanic.response import HTTPResponse, redirect
+from sanic.response import HTTPResponse
 from sqlalchemy.engine import Engine
 
 from leitfaden.store.db import make_engine
-from leitfaden.web import abschlaege, api, ipsc
-from leitfaden.web.vorlagen import seite
+from leitfaden.web import (
+    abschlaege,
+    api,
+    ipsc,
+    konsole,
+    kundenchat,
+    sitzung,
+    verwaltung,
+    warteschlange,
+)
+from leitfaden.web.vorlagen import seite_fuer
 from leitfaden.webauftrag.dokument import MAX_BYTES
 
 log = logging.getLogger(__name__)
@@ -41,14 +50,15 @@ def _app_name() -> str:
 
 
 def _ist_api(request: Request) -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return (request.path.startswith(("/api/", "/konsole/api/"))
+            or request.path == "/healthz")
 
 
 def _fehler(request: Request, status: int, titel: str, meldung: str) -> HTTPResponse:
     """German error as JSON (API) or page."""
     if _ist_api(request):
         return api.antwort({"fehler": meldung}, status=status)
-    return seite("fehler.html", status=status, titel=titel, meldung=meldung)
+    return seite_fuer(request, "fehler.html", status=status, titel=titel, meldung=meldung)
 
 
 async def _nicht_gefunden(request: Request, exc: Exception) -> HTTPResponse:
@@ -85,15 +95,16 @@ async def _unerwartet(request: Request, exc: Exception) -> HTTPResponse:
 
 
 async def _sicherheit(request: Request, response: HTTPResponse) -> None:
-    """Security headers on every response; pages and API answers are never cached."""
+    """Security headers on every response; pages and API answers are never cached.
+
+    A header the handler has set already stays (the chat page sets its own, slightly relaxed
+    Content-Security-Policy, see :mod:`leitfaden.web.kundenchat`).
+    """
     for name, wert in SICHERHEITS_HEADER.items():
-        response.headers[name] = wert
+        if name not in response.headers:
+            response.headers[name] = wert
     if not request.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"
-
-
-async def _start(request: Request) -> HTTPResponse:
-    return redirect("/ipsc/angebote")
 
 
 async def _healthz(request: Request) -> HTTPResponse:
@@ -108,18 +119,24 @@ def create_app(database_url: str | None = None, *, engine: Engine | None = None)
     app.ctx.engine = engine or make_engine(database_url)
     app.ctx.eigene_engine = engine is None
 
-    app.add_route(_start, "/", name="start")
+    app.add_route(sitzung.start, "/", name="start")
     app.add_route(_healthz, "/healthz", name="healthz")
     app.static("/static", str(STATIC_DIR), name="static")
+    app.blueprint(sitzung.blueprint())
+    app.blueprint(verwaltung.blueprint())
     app.blueprint(ipsc.blueprint())
     app.blueprint(api.blueprint())
     app.blueprint(abschlaege.blueprint())
+    app.blueprint(kundenchat.blueprint())
+    app.blueprint(konsole.blueprint())
+    app.blueprint(warteschlange.blueprint())
 
     app.error_handler.add(NotFound, _nicht_gefunden)
     app.error_handler.add(MethodNotSupported, _methode)
     app.error_handler.add(PayloadTooLarge, _zu_gross)
     app.error_handler.add(SanicException, _sanic_fehler)
     app.error_handler.add(Exception, _unerwartet)
+    app.register_middleware(sitzung.sitzung_laden, "request")
     app.register_middleware(_sicherheit, "response")
 
     @app.before_server_stop
