@@ -85,7 +85,11 @@ GRUENDE = {
     "inaktiv": "Konto deaktiviert",
     "kein_passwort": "kein Passwort gesetzt",
     "gesperrt": "gesperrt (zu viele Fehlversuche)",
+    "laufend": "wird geprüft",
 }
+
+#: Stored and logged instead of a sign-in name that is not shaped like one.
+UNGUELTIGER_LOGIN = "(ungültig)"
 
 #: The hasher of new passwords (Argon2id, library defaults: RFC 9106 low-memory profile).
 HASHER = PasswordHasher()
@@ -396,11 +400,15 @@ def _minuten_bis_frei(zeitpunkte: list[dt.datetime], grenze: int,
     return max(1, math.ceil((frei_ab - jetzt).total_seconds() / 60))
 
 
-def _sperre(s: Session, login: str, ip: str, jetzt: dt.datetime) -> int | None:
-    """Minutes the attempt is still refused for (login or address locked), else ``None``."""
+def _sperre(s: Session, login: str, ip: str, jetzt: dt.datetime, *,
+            ausser: int | None = None) -> int | None:
+    """Minutes the attempt is still refused for (login or address locked), else ``None``.
+
+    Undecided attempts of others count as failures; ``ausser`` is the attempt itself.
+    """
     seit = jetzt - SPERRFENSTER
     fehlversuch = (Anmeldeversuch.erfolg.is_(False), Anmeldeversuch.grund != "gesperrt",
-                   Anmeldeversuch.zeitpunkt > seit)
+                   Anmeldeversuch.zeitpunkt > seit, Anmeldeversuch.id != (ausser or -1))
     letzter_erfolg = s.scalar(select(func.max(Anmeldeversuch.id)).where(
         Anmeldeversuch.login == login, Anmeldeversuch.erfolg.is_(True)))
     fuer_login = select(Anmeldeversuch.zeitpunkt).where(Anmeldeversuch.login == login,
@@ -415,9 +423,15 @@ def _sperre(s: Session, login: str, ip: str, jetzt: dt.datetime) -> int | None:
     return max(minuten) if minuten else None
 
 
-def _versuch(s: Session, login: str, ip: str, jetzt: dt.datetime, grund: str) -> None:
-    s.add(Anmeldeversuch(login=login, ip=ip, zeitpunkt=jetzt, erfolg=grund == "erfolg",
-                         grund=grund))
+def _versuch(s: Session, login: str, ip: str, jetzt: dt.datetime, grund: str, *,
+             versuch_id: int | None = None) -> None:
+    """Record (or decide the pending) attempt and log it, without any password."""
+    zeile = s.get(Anmeldeversuch, versuch_id) if versuch_id is not None else None
+    if zeile is None:
+        s.add(Anmeldeversuch(login=login, ip=ip, zeitpunkt=jetzt, erfolg=grund == "erfolg",
+                             grund=grund))
+    else:
+        zeile.erfolg, zeile.grund = grund == "erfolg", grund
     if grund == "erfolg":
         log.info("Anmeldung erfolgreich: login=%r ip=%s", login, ip)
     else:
@@ -435,13 +449,24 @@ def anmelden(engine: Engine, login: str, passwort: str, ip: str) -> NeueSitzung:
     unknown login, a wrong password, an account without password or an inactive account.
     """
     login = (login if isinstance(login, str) else "").strip()
-    versuch_login = login[:MAX_VERSUCH_LOGIN]
+    # what is stored and logged: a login-shaped name, never other text (a password typed
+    # into the wrong field must not end up in the log or on the admin page)
+    versuch_login = login if LOGIN_MUSTER.fullmatch(login) else UNGUELTIGER_LOGIN
     ip = (ip or "unbekannt")[:64]
     jetzt = utc_naiv(clock.now())
+    # The attempt is stored (committed) before the limit is checked, and counts as a failure
+    # until it is decided: of parallel attempts, the last to be stored sees all the others,
+    # so together they cannot get past the limit.
     with session_scope(engine) as s:
-        minuten = _sperre(s, versuch_login, ip, jetzt)
+        laufend = Anmeldeversuch(login=versuch_login, ip=ip, zeitpunkt=jetzt, erfolg=False,
+                                 grund="laufend")
+        s.add(laufend)
+        s.flush()
+        versuch_id = laufend.id
+    with session_scope(engine) as s:
+        minuten = _sperre(s, versuch_login, ip, jetzt, ausser=versuch_id)
         if minuten is not None:
-            _versuch(s, versuch_login, ip, jetzt, "gesperrt")
+            _versuch(s, versuch_login, ip, jetzt, "gesperrt", versuch_id=versuch_id)
             gespeichert, aktiv, vorhanden = None, False, False
         else:
             m = s.get(Mitarbeiter, login) if 0 < len(login) <= 40 else None
@@ -474,7 +499,7 @@ def anmelden(engine: Engine, login: str, passwort: str, ip: str) -> NeueSitzung:
                 grund = "passwort_falsch"  # changed in between (new password or deleted)
             elif not m.aktiv:
                 grund = "inaktiv"  # deactivated in between
-        _versuch(s, versuch_login, ip, jetzt, grund)
+        _versuch(s, versuch_login, ip, jetzt, grund, versuch_id=versuch_id)
         if grund == "erfolg":
             if neuer_hash is not None:
                 m.passwort_hash = neuer_hash

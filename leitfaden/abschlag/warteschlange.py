@@ -305,6 +305,15 @@ def antraege(engine: Engine, *, status: str | None = None,
         return [_record(a, s) for a in s.scalars(stmt)]
 
 
+def zuletzt_entschieden(engine: Engine, limit: int = 20) -> list[Antrag]:
+    """The latest decided requests, newest decision first."""
+    stmt = (select(AbschlagAntrag).where(AbschlagAntrag.status != "offen")
+            .order_by(AbschlagAntrag.entschieden_am.desc(), AbschlagAntrag.id.desc())
+            .limit(limit))
+    with session_scope(engine) as s:
+        return [_record(a, s) for a in s.scalars(stmt)]
+
+
 def antrag_zum_schluessel(engine: Engine, schluessel: str) -> Antrag | None:
     """The request stored under an idempotency key, else ``None`` (retries answer with it)."""
     with session_scope(engine) as s:

@@ -555,7 +555,7 @@ class Sitzung(Base):
 
 #: Outcomes of a sign-in attempt (``anmeldeversuch.grund``).
 ANMELDEVERSUCH_GRUENDE = ("erfolg", "passwort_falsch", "unbekannt", "inaktiv",
-                          "kein_passwort", "gesperrt")
+                          "kein_passwort", "gesperrt", "laufend")
 
 
 class Anmeldeversuch(Base):

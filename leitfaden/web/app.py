@@ -62,8 +62,10 @@ def _fehler(request: Request, status: int, titel: str, meldung: str) -> HTTPResp
 
 
 async def _nicht_gefunden(request: Request, exc: Exception) -> HTTPResponse:
-    return _fehler(request, 404, "Seite nicht gefunden",
-                   "Die aufgerufene Seite oder das Angebot gibt es nicht (mehr).")
+    eigene = str(exc)  # a handler's own German message; Sanic's default is English
+    if not eigene or eigene.startswith("Requested URL"):
+        eigene = "Die aufgerufene Seite oder das Angebot gibt es nicht (mehr)."
+    return _fehler(request, 404, "Seite nicht gefunden", eigene)
 
 
 async def _methode(request: Request, exc: Exception) -> HTTPResponse:

@@ -70,7 +70,7 @@ async def detail(request: Request, angebot_id: str) -> HTTPResponse:
     engine = request.app.ctx.engine
     gefunden = await asyncio.to_thread(angebotsregister.angebot, engine, angebot_id)
     if gefunden is None:
-        raise NotFound("Angebot nicht gefunden")
+        raise NotFound("Dieses Angebot gibt es nicht (mehr).")
     angebot, dienststelle, postleitzahlen = gefunden
     verlauf = await asyncio.to_thread(auftraege.verlauf_fuer_angebot, engine, angebot.id)
     zustand_klasse, zustand_text = zustand(angebot, clock.today())

@@ -106,6 +106,27 @@ def agent_token_der_sitzung(request: Request) -> str:
     return neu.token
 
 
+async def _weiterreichen(request: Request, sender: str, text: str) -> list[dict[str, Any]]:
+    """Send on the agent channel; a token Rasa refuses (revoked) is replaced once."""
+    rasa = _rasa(request)
+    token = await asyncio.to_thread(agent_token_der_sitzung, request)
+    try:
+        return await rasa.nachricht(sender, text, token)
+    except RasaNichtErreichbar as exc:
+        if exc.status != 401:
+            raise
+    agent_token_vergessen(request.app, request.ctx.sitzung.id)
+    token = await asyncio.to_thread(agent_token_der_sitzung, request)
+    try:
+        return await rasa.nachricht(sender, text, token)
+    except RasaNichtErreichbar as exc:
+        if exc.status == 401:  # not a sign-in problem of the browser: do not log it out
+            raise RasaNichtErreichbar(
+                "Der Assistent nimmt die Anmeldung der Konsole nicht an. Bitte wenden Sie "
+                "sich an die Administration.", 502) from exc
+        raise
+
+
 def agent_token_vergessen(app: Any, sitzung_id: str) -> None:
     """Forget a session's token in this process (its revocation is the store's business)."""
     tokens = getattr(app.ctx, "agent_tokens", None)
@@ -119,7 +140,7 @@ def _eigenes_gespraech(request: Request, sender_id: str,
     g = konsole.gespraech(request.app.ctx.engine, sender_id) if len(sender_id) <= 80 else None
     m: MitarbeiterRecord = request.ctx.mitarbeiter
     if g is None or (g.login != m.login and m.rolle not in rollen):
-        raise NotFound("Gespräch unbekannt")
+        raise NotFound("Dieses Gespräch gibt es nicht, oder es gehört nicht zu Ihrem Konto.")
     return g
 
 
@@ -221,14 +242,46 @@ async def nachricht(request: Request, sender_id: str) -> HTTPResponse:
                                "Sie ihn erneut.", 409, panel=panel_vorher)
         elif await _zustimmung_ohne_bestaetigung(request, text, panel_vorher):
             return antwort({"bestaetigung_noetig": True, "text": text, "panel": panel_vorher})
+        antworten = await _weiterreichen(request, g.sender_id, text)
+        # the conversation moved on: notices of the steps before that are not ticked now
+        # become deviations (not when the message never reached the assistant)
         await asyncio.to_thread(konsole.schritte_pruefen, engine, g.id, tracker, m.login, heute)
-        antworten = await rasa.nachricht(g.sender_id, text, agent_token_der_sitzung(request))
         panel = await _panel(request, g)
     except RasaNichtErreichbar as exc:
         return _fehler(exc.meldung, exc.status)
+    except ValueError:  # the session or account ended meanwhile: no token
+        return _fehler("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.", 401)
     if bestaetigt is not None:
         log.info("Konsole: Überweisung bestätigt von %s", m.login)
     return antwort({"nachrichten": _nachrichten(antworten), "panel": panel})
+
+
+def verlauf_aus_tracker(tracker: dict[str, Any]) -> list[dict[str, str]]:
+    """The chat so far (what the employee typed, what the assistant answered), for a reload."""
+    verlauf: list[dict[str, str]] = []
+    for e in tracker.get("events") or []:
+        if not isinstance(e, dict) or not isinstance(e.get("text"), str) or not e["text"]:
+            continue
+        if e.get("event") == "user":
+            verlauf.append({"wer": "nutzer", "text": e["text"]})
+        elif e.get("event") == "bot":
+            verlauf.append({"wer": "assistent", "text": e["text"]})
+        elif e.get("event") in ("restart", "session_started"):
+            verlauf.clear()
+    return verlauf
+
+
+@rolle_noetig(*KONSOLE_ROLLEN)
+async def gespraech_lesen(request: Request, sender_id: str) -> HTTPResponse:
+    """``GET /konsole/api/gespraeche/<id>``: panel and chat so far (the page was reloaded)."""
+    g = _eigenes_gespraech(request, sender_id)
+    try:
+        tracker = await _rasa(request).tracker(g.sender_id)
+        panel = await _panel(request, g, tracker)
+    except RasaNichtErreichbar as exc:
+        return _fehler(exc.meldung, exc.status)
+    return antwort({"gespraech": g.sender_id, "beendet": g.beendet_am is not None,
+                    "verlauf": verlauf_aus_tracker(tracker), "panel": panel})
 
 
 @rolle_noetig(*KONSOLE_ROLLEN)
@@ -276,6 +329,7 @@ def blueprint() -> Blueprint:
     bp.add_route(seite, "/konsole", methods=["GET"])
     bp.add_route(protokoll_seite, "/konsole/gespraeche/<sender_id>", methods=["GET"])
     bp.add_route(gespraech_beginnen, "/konsole/api/gespraeche", methods=["POST"])
+    bp.add_route(gespraech_lesen, "/konsole/api/gespraeche/<sender_id>", methods=["GET"])
     bp.add_route(nachricht, "/konsole/api/gespraeche/<sender_id>/nachrichten",
                  methods=["POST"])
     bp.add_route(hinweis, "/konsole/api/gespraeche/<sender_id>/hinweise", methods=["POST"])

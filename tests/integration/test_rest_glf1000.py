@@ -14,6 +14,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine
 
+from leitfaden.store.demo import DEMO_PASSWORT
 from leitfaden.webauftrag.eingang import token_erzeugen
 
 pytestmark = pytest.mark.integration
@@ -138,13 +139,27 @@ def _anrufer_fragt_gebaerdensprache(servers) -> str:
     return sage("51065")
 
 
+def _ipsc_sitzung(servers) -> requests.Session:
+    """A browser-like session signed in to the web app (the IPSC needs a sign-in)."""
+    sitzung = requests.Session()
+    r = sitzung.post(f"{servers.web_url}/anmelden", timeout=30,
+                     data={"anmeldename": "sc-demo", "passwort": DEMO_PASSWORT,
+                           "weiter": "/ipsc/angebote"})
+    assert r.status_code == 200 and r.url.endswith("/ipsc/angebote"), r.url
+    return sitzung
+
+
 def test_webauftrag_aendert_ipsc_und_auskunft_sofort(servers):
     assert servers.web_url, "die Integrationstests laufen mit der Web-App"
+    ipsc = _ipsc_sitzung(servers)
+    ohne_anmeldung = requests.get(f"{servers.web_url}/ipsc/angebote", timeout=30,
+                                  allow_redirects=False)
+    assert ohne_anmeldung.status_code == 303
     vorher = _anrufer_fragt_gebaerdensprache(servers)
     assert "derzeit kein passendes Angebot" in vorher
     assert "Das nächstgelegene passende Angebot" in vorher
 
-    liste = requests.get(f"{servers.web_url}/ipsc/angebote",
+    liste = ipsc.get(f"{servers.web_url}/ipsc/angebote",
                          params={"plz": "51065", "art": "gebaerdensprache"}, timeout=30)
     assert liste.status_code == 200
     assert "Gebärdensprache in Mülheim" not in liste.text
@@ -160,7 +175,7 @@ def test_webauftrag_aendert_ipsc_und_auskunft_sofort(servers):
                             data=json.dumps(NEUES_ANGEBOT), timeout=30)
     assert antwort.status_code == 201, antwort.text
 
-    liste = requests.get(f"{servers.web_url}/ipsc/angebote",
+    liste = ipsc.get(f"{servers.web_url}/ipsc/angebote",
                          params={"plz": "51065", "art": "gebaerdensprache"}, timeout=30)
     assert "Gebärdensprache in Mülheim" in liste.text
 
@@ -180,6 +195,6 @@ def test_webauftrag_aendert_ipsc_und_auskunft_sofort(servers):
                             data=json.dumps(beenden), timeout=30)
     assert antwort.status_code == 201, antwort.text
     assert "Gebärdensprache in Mülheim" not in _anrufer_fragt_gebaerdensprache(servers)
-    liste = requests.get(f"{servers.web_url}/ipsc/angebote",
+    liste = ipsc.get(f"{servers.web_url}/ipsc/angebote",
                          params={"plz": "51065", "art": "gebaerdensprache"}, timeout=30)
     assert "Gebärdensprache in Mülheim" not in liste.text

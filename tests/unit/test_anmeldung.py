@@ -263,11 +263,53 @@ def test_fehlschlaege_sehen_gleich_aus(engine, konto, monkeypatch, fall):
         assert s.scalars(select(Sitzung)).first() is None
 
 
-def test_anmeldename_wird_gekuerzt_gespeichert(engine):
+def test_nur_anmeldenamen_werden_gespeichert_kein_anderer_text(engine, caplog):
+    """A password typed into the name field must not reach the store or the log."""
     _fehlschlag(engine, "x" * 500)
-    assert _versuche(engine) == [("x" * 80, IP, False, "unbekannt")]
+    _fehlschlag(engine, "Geheim Passwort 2026!")
+    _fehlschlag(engine, "niemand-da")
+    assert _versuche(engine) == [("(ungültig)", IP, False, "unbekannt"),
+                                 ("(ungültig)", IP, False, "unbekannt"),
+                                 ("niemand-da", IP, False, "unbekannt")]
+    assert "Geheim Passwort" not in caplog.text
     _fehlschlag(engine, "")
     assert anmeldeversuche(engine)[0].grund_text == "Anmeldename unbekannt"
+
+
+def test_laufender_versuch_zaehlt_schon_als_fehlversuch(engine, konto, monkeypatch):
+    """Parallel attempts: each is recorded before its password check, so the sixth is
+    refused even while the first five are still being checked."""
+    import threading
+
+    start = threading.Barrier(6)
+    ergebnisse: list[str] = []
+    original = anmeldung._verifizieren
+
+    def langsam(gespeichert, passwort):
+        start.wait(timeout=10)  # all six are past the lock check before any is decided
+        return original(gespeichert, passwort)
+
+    monkeypatch.setattr(anmeldung, "_verifizieren", langsam)
+
+    def versuch() -> None:
+        try:
+            anmeldung.anmelden(engine, "sc-demo", "falsches-passwort-1", IP)
+            ergebnisse.append("angemeldet")
+        except anmeldung.AnmeldungGesperrt:
+            ergebnisse.append("gesperrt")
+            start.abort()
+        except anmeldung.AnmeldungFehlgeschlagen:
+            ergebnisse.append("falsch")
+        except threading.BrokenBarrierError:
+            ergebnisse.append("abgebrochen")
+
+    faeden = [threading.Thread(target=versuch) for _ in range(6)]
+    for f in faeden:
+        f.start()
+    for f in faeden:
+        f.join(timeout=30)
+    assert "angemeldet" not in ergebnisse
+    assert ergebnisse.count("gesperrt") >= 1
 
 
 # --- rate limit -----------------------------------------------------------------------------

@@ -36,13 +36,16 @@
     status.classList.toggle("fehler", Boolean(fehler));
   }
 
-  async function api(pfad, daten) {
-    const antwort = await fetch(pfad, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(daten || {}),
-    });
+  async function api(pfad, daten, methode) {
+    const lesen = methode === "GET";
+    const antwort = await fetch(pfad, lesen
+      ? { method: "GET", credentials: "same-origin" }
+      : {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(daten || {}),
+      });
     let inhalt = {};
     try {
       inhalt = await antwort.json();
@@ -212,21 +215,59 @@
     feld.setAttribute("aria-busy", ja ? "false" : "true");
   }
 
-  async function beginnen() {
+  const SPEICHER = "leitfaden-gespraech";
+  let beendet = false;
+
+  function merken(id) {
+    try {
+      if (id) sessionStorage.setItem(SPEICHER, id); else sessionStorage.removeItem(SPEICHER);
+    } catch (e) { /* private mode: the call is not resumed after a reload */ }
+  }
+
+  function gemerkt() {
+    try { return sessionStorage.getItem(SPEICHER); } catch (e) { return null; }
+  }
+
+  function neuAufgebaut() {
     leeren(verlauf);
     zeigeSchnellantworten([]);
     $("protokoll-hinweis").hidden = true;
     feld.disabled = false;
     $("gespraech-beenden").disabled = false;
+    beendet = false;
+  }
+
+  async function beginnen() {
+    neuAufgebaut();
     meldung("Neues Gespräch wird vorbereitet …");
     try {
       const r = await api("/konsole/api/gespraeche", {});
       gespraech = r.gespraech;
+      merken(gespraech);
       zeigePanel(r.panel);
       meldung("Bereit. Geben Sie ein, was die anrufende Person sagt.");
       bereit(true);
     } catch (e) {
       meldung(e.message, true);
+    }
+  }
+
+  // After a reload (or a visit to another page) the running call goes on where it was.
+  async function fortsetzenOderBeginnen() {
+    const id = gemerkt();
+    if (!id) return beginnen();
+    try {
+      const r = await api("/konsole/api/gespraeche/" + encodeURIComponent(id), null, "GET");
+      if (r.beendet) return beginnen();
+      neuAufgebaut();
+      gespraech = r.gespraech;
+      (r.verlauf || []).forEach((n) => blase(n.wer, n.text));
+      zeigePanel(r.panel);
+      meldung("Laufendes Gespräch fortgesetzt.");
+      bereit(true);
+    } catch (e) {
+      merken(null);
+      beginnen();
     }
   }
 
@@ -299,7 +340,19 @@
     }
   });
 
-  $("neues-gespraech").addEventListener("click", beginnen);
+  $("neues-gespraech").addEventListener("click", async () => {
+    const laufend = gespraech && !beendet && verlauf.children.length > 0;
+    if (laufend) {
+      if (!window.confirm("Das laufende Gespräch beenden und ein neues beginnen?")) return;
+      try {
+        await api("/konsole/api/gespraeche/" + gespraech + "/beenden", {});
+      } catch (e) {
+        meldung(e.message, true);
+        return;
+      }
+    }
+    beginnen();
+  });
   $("gespraech-beenden").addEventListener("click", async () => {
     if (!gespraech) return;
     try {
@@ -317,11 +370,13 @@
       $("gespraech-beenden").disabled = true;
       zeigeSchnellantworten([]);
       meldung("Gespräch beendet.");
+      beendet = true;
+      merken(null);
       link.focus();
     } catch (e) {
       meldung(e.message, true);
     }
   });
 
-  beginnen();
+  fortsetzenOderBeginnen();
 })();

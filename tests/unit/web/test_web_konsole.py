@@ -292,3 +292,57 @@ def test_abmelden_widerruft_den_agent_token(client, anmelden, rasa, engine):
     antwort = client.formular("/abmelden", {"csrf": sitzung.csrf})
     assert antwort.status == 303
     assert mitarbeiter_fuer_token(engine, token) is None
+
+
+def test_keine_abweichung_wenn_die_nachricht_rasa_nicht_erreicht(client, anmelden, rasa, engine):
+    sender, csrf = _bei_zustimmung(client, anmelden, rasa, "sc-demo")
+    bau = rasa.trackers[sender]
+    bau.nutzer("Ja", "affirm")
+    bau.schritt("3.301.7", "keine_berechtigung", aktion="action_glf3301_ueberweisung")
+
+    async def kaputt(*args, **kwargs):
+        raise RasaNichtErreichbar(NICHT_ERREICHBAR)
+
+    rasa.nachricht = kaputt
+    antwort = _post(client, f"/konsole/api/gespraeche/{sender}/nachrichten", {"text": "weiter"},
+                    csrf)
+    assert antwort.status == 502
+    g = konsole.gespraech(engine, sender)
+    assert konsole.protokoll(engine, g.id).abweichungen == ()
+
+
+def test_abgelehnter_token_wird_einmal_ersetzt(client, anmelden, rasa, engine):
+    from leitfaden.mitarbeiter import mitarbeiter_fuer_token, token_widerrufen
+
+    sitzung = anmelden("sc-demo")
+    sender = _beginnen(client, sitzung.csrf)
+    _post(client, f"/konsole/api/gespraeche/{sender}/nachrichten", {"text": "Hallo"},
+          sitzung.csrf)
+    alter = rasa.gesendet[0][2]
+    token_widerrufen(engine, alter)  # e.g. revoked by an administrator meanwhile
+    original = rasa.nachricht
+
+    async def wie_rasa(sender_id, text, token, metadata=None):
+        if mitarbeiter_fuer_token(engine, token) is None:
+            raise RasaNichtErreichbar("abgelehnt", status=401)
+        return await original(sender_id, text, token, metadata)
+
+    rasa.nachricht = wie_rasa
+    antwort = _post(client, f"/konsole/api/gespraeche/{sender}/nachrichten", {"text": "Ja"},
+                    sitzung.csrf)
+    assert antwort.status == 200, antwort.text
+    neuer = rasa.gesendet[-1][2]
+    assert neuer != alter and mitarbeiter_fuer_token(engine, neuer).login == "sc-demo"
+
+
+def test_gespraech_nach_neuladen_fortsetzen(client, anmelden, rasa):
+    sender, csrf = _bei_zustimmung(client, anmelden, rasa, "socl-demo")
+    antwort = client.get(f"/konsole/api/gespraeche/{sender}")
+    assert antwort.status == 200
+    daten = antwort.json()
+    assert daten["gespraech"] == sender and daten["beendet"] is False
+    assert daten["panel"]["aktuell"]["id"] == "3.301.6"
+    assert {"wer": "nutzer", "text": "Konto stimmt"} in daten["verlauf"]
+    assert daten["verlauf"][-1]["wer"] == "assistent"
+    anmelden("sc-demo")  # someone else's call stays closed
+    assert client.get(f"/konsole/api/gespraeche/{sender}").status == 404

@@ -55,28 +55,52 @@ def test_admin_darf_nicht_entscheiden(client, anmelden, vorgang, engine):
     assert _zahlungen(engine) == []
 
 
+KONTO = "DE89 **** **** **** **30 00"
+
+
+def _genehmigen(client, vorgang: str, csrf: str, **felder: str):
+    return client.formular(f"/warteschlange/{vorgang}/genehmigen",
+                           {"csrf": csrf, "betrag_cent": "88910", "konto": KONTO, **felder})
+
+
 def test_genehmigen_ueber_bestaetigung_genau_einmal(client, anmelden, vorgang, engine):
     sitzung = anmelden("socl-demo")
     bestaetigung = client.get(f"/warteschlange/{vorgang}/genehmigen")
     assert bestaetigung.status == 200
     assert "889,10 € jetzt überweisen" in bestaetigung.text
-    assert "DE89 **** **** **** **30 00" in bestaetigung.text
+    assert KONTO in bestaetigung.text
+    assert 'name="betrag_cent" value="88910"' in bestaetigung.text
     assert _zahlungen(engine) == []  # showing the confirmation transfers nothing
 
-    ohne_csrf = client.formular(f"/warteschlange/{vorgang}/genehmigen", {})
+    ohne_csrf = client.formular(f"/warteschlange/{vorgang}/genehmigen",
+                                {"betrag_cent": "88910", "konto": KONTO})
     assert ohne_csrf.status == 403 and _zahlungen(engine) == []
 
-    antwort = client.formular(f"/warteschlange/{vorgang}/genehmigen", {"csrf": sitzung.csrf})
-    assert antwort.status == 200
+    antwort = _genehmigen(client, vorgang, sitzung.csrf)
+    assert antwort.status == 303  # post/redirect/get: a reload does not post again
+    assert antwort.headers["location"] == f"/warteschlange?erledigt={vorgang}"
     (zahlung,) = _zahlungen(engine)
     assert zahlung.betrag == Decimal("889.10") and zahlung.angewiesen_von == "socl-demo"
-    assert f"Antrag {vorgang} genehmigt" in antwort.text
-    assert zahlung.bestaetigungsnummer in antwort.text
+    seite = client.get(antwort.headers["location"])
+    assert f"Antrag {vorgang} genehmigt" in seite.text
+    assert zahlung.bestaetigungsnummer in seite.text and KONTO in seite.text
 
-    nochmal = client.formular(f"/warteschlange/{vorgang}/genehmigen", {"csrf": sitzung.csrf})
-    assert nochmal.status == 409
+    nochmal = _genehmigen(client, vorgang, sitzung.csrf)
+    assert nochmal.status == 409 and "nichts erneut überwiesen" in nochmal.text
     assert len(_zahlungen(engine)) == 1
     assert "bereits entschieden" in client.get(f"/warteschlange/{vorgang}/genehmigen").text
+
+
+@pytest.mark.parametrize("felder", [{"betrag_cent": "99999"}, {"betrag_cent": ""},
+                                    {"konto": "DE11 **** **** **** **99 99"}, {"konto": ""}])
+def test_nur_der_bestaetigte_betrag_auf_das_bestaetigte_konto(client, anmelden, vorgang,
+                                                               engine, felder):
+    sitzung = anmelden("socl-demo")
+    antwort = _genehmigen(client, vorgang, sitzung.csrf, **felder)
+    assert antwort.status == 409
+    assert "haben sich seit der Bestätigung geändert" in antwort.text
+    assert "jetzt 889,10 € auf DE89 **** **** **** **30 00" in antwort.text
+    assert _zahlungen(engine) == [] and antrag(engine, vorgang).status == "offen"
 
 
 def test_ablehnen_braucht_einen_grund(client, anmelden, vorgang, engine):
@@ -89,14 +113,37 @@ def test_ablehnen_braucht_einen_grund(client, anmelden, vorgang, engine):
     assert antrag(engine, vorgang).status == "offen"
 
     antwort = client.formular(pfad, {"csrf": sitzung.csrf, "grund": "keine Härte erkennbar"})
-    assert antwort.status == 200 and f"Antrag {vorgang} abgelehnt" in antwort.text
+    assert antwort.status == 303
+    assert f"Antrag {vorgang} abgelehnt" in client.get(antwort.headers["location"]).text
     a = antrag(engine, vorgang)
     assert (a.status, a.ablehnungsgrund, a.entschieden_von) == (
         "abgelehnt", "keine Härte erkennbar", "socl-demo")
     assert _zahlungen(engine) == []
     # a rejected request cannot be approved afterwards
-    spaeter = client.formular(f"/warteschlange/{vorgang}/genehmigen", {"csrf": sitzung.csrf})
+    spaeter = _genehmigen(client, vorgang, sitzung.csrf)
     assert spaeter.status == 409 and _zahlungen(engine) == []
+
+
+def test_haertetext_nur_fuer_die_socl(client, anmelden, vorgang):
+    anmelden("admin-demo")
+    seite = client.get("/warteschlange").text
+    assert vorgang in seite and "Miete fällig, Kündigung droht" in seite
+    assert "Miete</b> fällig" not in seite and "&lt;b&gt;" not in seite
+    anmelden("socl-demo")
+    assert "&lt;b&gt;Miete&lt;/b&gt; fällig" in client.get("/warteschlange").text
+
+
+def test_schutzkennzeichen_m_zeigt_keine_daten(client, anmelden, engine, stichtag):
+    a = antrag_stellen(engine, kundennummer="456D789012", betrag=Decimal("100.00"),
+                       berechnung={"moeglich": True, "betrag": "100.00",
+                                   "berechnung_text": "2 Tage × 48,00 €"},
+                       haertegrund="miete", haertegrund_text="Thomas braucht Geld",
+                       conversation_id="web-skm", idempotenz_schluessel="web-skm")
+    anmelden("socl-demo")
+    seite = client.get("/warteschlange").text
+    assert a.vorgangsnummer in seite and "Schutzkennzeichen M" in seite
+    for persoenlich in ("100,00", "48,00", "Thomas", "456D", "DE94", "3344"):
+        assert persoenlich not in seite, persoenlich
 
 
 def test_unbekannter_vorgang(client, anmelden):

@@ -19,7 +19,8 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-GRUENDE = "('erfolg', 'passwort_falsch', 'unbekannt', 'inaktiv', 'kein_passwort', 'gesperrt')"
+GRUENDE = ("('erfolg', 'passwort_falsch', 'unbekannt', 'inaktiv', 'kein_passwort', 'gesperrt', "
+           "'laufend')")
 
 
 def upgrade() -> None:
