@@ -12,12 +12,16 @@ from sqlalchemy import create_engine
 from leitfaden.servers import MODEL, Servers, running_servers
 from leitfaden.store.repository import SqlRepository
 
+#: The management token of the Rasa HTTP API's writing routes in these tests.
+VERWALTUNG = "integrationstest-verwaltung"
+
 
 @pytest.fixture(scope="session")
 def servers() -> Servers:
     if not MODEL.exists():
         pytest.fail(f"Kein trainiertes Modell unter {MODEL}: erst `make train`.")
-    with running_servers(today="2026-11-18", web=True) as running:
+    with running_servers(today="2026-11-18", web=True,
+                         extra_env={"LEITFADEN_RASA_VERWALTUNG_TOKEN": VERWALTUNG}) as running:
         yield running
 
 
