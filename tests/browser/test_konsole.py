@@ -348,3 +348,20 @@ def test_sc_sieht_keine_warteschlange_admin_entscheidet_nicht(tab: Page) -> None
     antwort = tab.goto("/warteschlange/VG-2026-000001/genehmigen")
     assert antwort is not None and antwort.status == 403
     tab.konsolen_fehler.clear()  # the refusal is the expected console error
+
+
+def test_neu_laden_setzt_das_laufende_gespraech_fort(tab: Page) -> None:
+    anmelden(tab, "sc-demo", weiter="/konsole")
+    bereit(tab)
+    sagen(tab, "Hallo")
+    sagen(tab, "Kundin möchte einen Abschlag")
+    vorher = schritt(tab)
+    tab.reload()
+    expect(tab.locator("#status")).to_contain_text("fortgesetzt")
+    assert schritt(tab) == vorher
+    expect(tab.locator("#verlauf .nutzer")).to_have_count(2)
+    # "Neues Gespräch" ends the running call first (after asking) and starts an empty one
+    tab.once("dialog", lambda d: d.accept())
+    tab.get_by_role("button", name="Neues Gespräch").click()
+    expect(tab.locator("#status")).to_contain_text("Bereit")
+    expect(tab.locator("#verlauf .nachricht")).to_have_count(0)
