@@ -153,6 +153,37 @@ async def _panel(request: Request, g: konsole.GespraechRecord,
     return panel.als_dict()
 
 
+#: Conversations whose last state this process keeps (the tracker after the last turn).
+MAX_GEMERKT = 500
+
+
+def _gemerkt(request: Request) -> dict[str, dict[str, Any]]:
+    gemerkt = getattr(request.app.ctx, "konsole_stand", None)
+    if gemerkt is None:
+        gemerkt = request.app.ctx.konsole_stand = {}
+    return gemerkt
+
+
+def _merken(request: Request, g: konsole.GespraechRecord, tracker: dict[str, Any]) -> None:
+    """Keep the tracker after this turn: the next turn starts from it (one read less)."""
+    gemerkt = _gemerkt(request)
+    gemerkt.pop(g.sender_id, None)
+    gemerkt[g.sender_id] = tracker
+    while len(gemerkt) > MAX_GEMERKT:
+        gemerkt.pop(next(iter(gemerkt)))
+
+
+async def _stand(request: Request,
+                 g: konsole.GespraechRecord) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Tracker and panel before a message: the kept tracker of the last turn when this
+    process has it (only the console writes to its conversations), else read from Rasa.
+    The panel is built anew (ticks, payments and the queue live in the store)."""
+    tracker = _gemerkt(request).get(g.sender_id)
+    if tracker is None:
+        tracker = await _rasa(request).tracker(g.sender_id)
+    return tracker, await _panel(request, g, tracker)
+
+
 def _nachrichten(antworten: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The assistant's messages as the pane shows them: text and quick-reply buttons."""
     ergebnis = []
@@ -228,10 +259,8 @@ async def nachricht(request: Request, sender_id: str) -> HTTPResponse:
     m: MitarbeiterRecord = request.ctx.mitarbeiter
     engine = request.app.ctx.engine
     heute = clock.today()
-    rasa = _rasa(request)
     try:
-        tracker = await rasa.tracker(g.sender_id)
-        panel_vorher = await _panel(request, g, tracker)
+        tracker, panel_vorher = await _stand(request, g)
         abschlag = panel_vorher.get("abschlag") or {}
         if bestaetigt is not None:
             if not (m.darf_ueberweisen and abschlag.get("kann_ueberweisen")):
@@ -246,7 +275,9 @@ async def nachricht(request: Request, sender_id: str) -> HTTPResponse:
         # the conversation moved on: notices of the steps before that are not ticked now
         # become deviations (not when the message never reached the assistant)
         await asyncio.to_thread(konsole.schritte_pruefen, engine, g.id, tracker, m.login, heute)
-        panel = await _panel(request, g)
+        tracker_nachher = await _rasa(request).tracker(g.sender_id)
+        panel = await _panel(request, g, tracker_nachher)
+        _merken(request, g, tracker_nachher)
     except RasaNichtErreichbar as exc:
         return _fehler(exc.meldung, exc.status)
     except ValueError:  # the session or account ended meanwhile: no token
