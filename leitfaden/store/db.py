@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from leitfaden import settings
 
@@ -46,8 +47,12 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         connect_args = kwargs.pop("connect_args", {})
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
         connect_args.setdefault("check_same_thread", False)
-        engine = create_engine(url, future=True, connect_args=connect_args, **kwargs)
         in_memory = parsed.database in (None, "", ":memory:")
+        if not in_memory:
+            # a pool of open connections, as SQLAlchemy 2.0 does for files: without it every
+            # session opens the file and runs the pragmas again (1.4 default: NullPool)
+            kwargs.setdefault("poolclass", QueuePool)
+        engine = create_engine(url, future=True, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial

@@ -173,15 +173,13 @@ def _merken(request: Request, g: konsole.GespraechRecord, tracker: dict[str, Any
         gemerkt.pop(next(iter(gemerkt)))
 
 
-async def _stand(request: Request,
-                 g: konsole.GespraechRecord) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Tracker and panel before a message: the kept tracker of the last turn when this
-    process has it (only the console writes to its conversations), else read from Rasa.
-    The panel is built anew (ticks, payments and the queue live in the store)."""
+async def _stand(request: Request, g: konsole.GespraechRecord) -> dict[str, Any]:
+    """The tracker before a message: the kept tracker of the last turn when this process
+    has it (only the console writes to its conversations), else read from Rasa."""
     tracker = _gemerkt(request).get(g.sender_id)
     if tracker is None:
         tracker = await _rasa(request).tracker(g.sender_id)
-    return tracker, await _panel(request, g, tracker)
+    return tracker
 
 
 def _nachrichten(antworten: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -260,7 +258,11 @@ async def nachricht(request: Request, sender_id: str) -> HTTPResponse:
     engine = request.app.ctx.engine
     heute = clock.today()
     try:
-        tracker, panel_vorher = await _stand(request, g)
+        tracker = await _stand(request, g)
+        schritt = (tracker.get("slots") or {}).get("guide_step")
+        # the panel before the message matters only for a transfer (SOC-L at the consent)
+        pruefen = bestaetigt is not None or (m.darf_ueberweisen and schritt == SCHRITT_ZUSTIMMUNG)
+        panel_vorher = await _panel(request, g, tracker) if pruefen else {}
         abschlag = panel_vorher.get("abschlag") or {}
         if bestaetigt is not None:
             if not (m.darf_ueberweisen and abschlag.get("kann_ueberweisen")):
