@@ -35,6 +35,7 @@ from leitfaden.mitarbeiter import (
     mitarbeiter_fuer_token,
 )
 from leitfaden.store.db import make_engine, normalise_url
+from leitfaden.store.tokens import bearer_token
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +64,6 @@ def engines_schliessen() -> None:
         _ENGINES.popitem()[1].dispose()
 
 
-def bearer_token(request: Request) -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header, else ``None``."""
-    kopf = request.headers.get("authorization", "")
-    schema, _, token = kopf.partition(" ")
-    if schema.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
 def _fehler(text: str, status: int) -> HTTPResponse:
     antwort = response.json({"fehler": text}, status=status,
                             dumps=functools.partial(json.dumps, ensure_ascii=False))
@@ -98,7 +90,7 @@ class AgentInput(RestInput):
 
     async def mitarbeiter(self, request: Request) -> MitarbeiterRecord | None:
         """The employee of the request's bearer token (looked up now), else ``None``."""
-        token = bearer_token(request)
+        token = bearer_token(request.headers.get("authorization"))
         if token is None:
             return None
         return await asyncio.to_thread(mitarbeiter_fuer_token, self.engine, token)

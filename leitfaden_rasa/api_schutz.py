@@ -17,6 +17,8 @@ import os
 import re
 from typing import Any
 
+from leitfaden.store.tokens import bearer_token
+
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "LEITFADEN_RASA_VERWALTUNG_TOKEN"
@@ -48,8 +50,7 @@ def erlaubt(kopf: str | None, abfrage_token: str | None,
     erwartet = erwartet if erwartet is not None else os.environ.get(TOKEN_ENV, "").strip()
     if not erwartet:
         return False
-    schema, _, wert = (kopf or "").partition(" ")
-    gegeben = wert.strip() if schema.lower() == "bearer" else (abfrage_token or "")
+    gegeben = bearer_token(kopf) or (abfrage_token or "")
     return bool(gegeben) and hmac.compare_digest(gegeben.encode(), erwartet.encode())
 
 

@@ -23,6 +23,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header value, else ``None``."""
+    schema, _, token = (authorization or "").partition(" ")
+    if schema.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
 def ist_nummer(token_or_id: str | int) -> bool:
     """True for a token's number (an id), False for a token value."""
     return isinstance(token_or_id, int) or (token_or_id.isdigit() and len(token_or_id) < 19)

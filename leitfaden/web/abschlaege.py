@@ -28,6 +28,7 @@ from leitfaden.abschlag.warteschlange import (
     offene_antraege,
 )
 from leitfaden.mitarbeiter import MitarbeiterRecord, mitarbeiter_fuer_token
+from leitfaden.store.tokens import bearer_token
 from leitfaden.web.api import antwort
 
 #: Roles that may see the queue and fetch SEPA files (deciding needs ``darf_ueberweisen``).
@@ -35,13 +36,6 @@ LESENDE_ROLLEN = frozenset({"socl", "admin"})
 
 #: Longest accepted JSON body of a decision.
 MAX_BODY = 16 * 1024
-
-
-def _bearer(request: Request) -> str | None:
-    schema, _, token = request.headers.get("authorization", "").partition(" ")
-    if schema.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
 
 
 def _nicht_angemeldet() -> HTTPResponse:
@@ -58,7 +52,7 @@ def _verboten(m: MitarbeiterRecord, was: str, wer: str) -> HTTPResponse:
 
 
 async def _anmelden(request: Request) -> MitarbeiterRecord | HTTPResponse:
-    token = _bearer(request)
+    token = bearer_token(request.headers.get("authorization"))
     m = None
     if token is not None:
         m = await asyncio.to_thread(mitarbeiter_fuer_token, request.app.ctx.engine, token)

@@ -17,6 +17,7 @@ from sanic.response import json as json_antwort
 
 from leitfaden import angebotsregister
 from leitfaden.store.models import MITARBEITER_ROLLEN
+from leitfaden.store.tokens import bearer_token
 from leitfaden.web.filter import suchen
 from leitfaden.web.formate import angebot_json, dumps
 from leitfaden.web.ipsc import abfrage
@@ -71,14 +72,6 @@ async def angebot(request: Request, angebot_id: str) -> HTTPResponse:
 # --- Webaufträge ---------------------------------------------------------------------------
 
 
-def _bearer(request: Request) -> str | None:
-    kopf = request.headers.get("authorization", "")
-    schema, _, token = kopf.partition(" ")
-    if schema.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
 def _nicht_angemeldet() -> HTTPResponse:
     response = antwort({"fehler": "Anmeldung erforderlich: Bitte senden Sie den Token Ihrer "
                                   "Agentur im Header 'Authorization: Bearer <Token>'."},
@@ -88,7 +81,7 @@ def _nicht_angemeldet() -> HTTPResponse:
 
 
 async def _agentur(request: Request) -> str | None:
-    token = _bearer(request)
+    token = bearer_token(request.headers.get("authorization"))
     if token is None:
         return None
     return await asyncio.to_thread(agentur_fuer_token, request.app.ctx.engine, token)

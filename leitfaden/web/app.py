@@ -50,8 +50,7 @@ def _app_name() -> str:
 
 
 def _ist_api(request: Request) -> bool:
-    return (request.path.startswith(("/api/", "/konsole/api/"))
-            or request.path == "/healthz")
+    return sitzung.ist_json_pfad(request.path) or request.path == "/healthz"
 
 
 def _fehler(request: Request, status: int, titel: str, meldung: str) -> HTTPResponse:
@@ -131,6 +130,7 @@ def create_app(database_url: str | None = None, *, engine: Engine | None = None)
     app.blueprint(abschlaege.blueprint())
     app.blueprint(kundenchat.blueprint())
     app.blueprint(konsole.blueprint())
+    konsole.einrichten(app)
     app.blueprint(warteschlange.blueprint())
 
     app.error_handler.add(NotFound, _nicht_gefunden)

@@ -29,7 +29,7 @@ from leitfaden.anmeldung import sitzung_agent_token_setzen
 from leitfaden.mitarbeiter import MitarbeiterRecord, token_erzeugen_mit_id, token_widerrufen
 from leitfaden.web.api import antwort
 from leitfaden.web.rasa_client import RasaClient, RasaNichtErreichbar
-from leitfaden.web.sitzung import rolle_noetig
+from leitfaden.web.sitzung import agent_token_vergessen, rolle_noetig
 from leitfaden.web.vorlagen import seite_fuer
 
 log = logging.getLogger(__name__)
@@ -73,24 +73,10 @@ def _body(request: Request) -> dict[str, Any]:
     return daten
 
 
-def _rasa(request: Request) -> RasaClient:
-    client = getattr(request.app.ctx, "rasa", None)
-    if client is None:
-        client = request.app.ctx.rasa = RasaClient()
-    return client
-
-
-def _tokens(request: Request) -> dict[str, str]:
-    tokens = getattr(request.app.ctx, "agent_tokens", None)
-    if tokens is None:
-        tokens = request.app.ctx.agent_tokens = {}
-    return tokens
-
-
 def agent_token_der_sitzung(request: Request) -> str:
     """The session's agent token; a new one (the old revoked) if this process has none."""
     sitzung = request.ctx.sitzung
-    tokens = _tokens(request)
+    tokens = request.app.ctx.agent_tokens
     token = tokens.get(sitzung.id)
     if token is not None:
         return token
@@ -108,14 +94,14 @@ def agent_token_der_sitzung(request: Request) -> str:
 
 async def _weiterreichen(request: Request, sender: str, text: str) -> list[dict[str, Any]]:
     """Send on the agent channel; a token Rasa refuses (revoked) is replaced once."""
-    rasa = _rasa(request)
+    rasa = request.app.ctx.rasa
     token = await asyncio.to_thread(agent_token_der_sitzung, request)
     try:
         return await rasa.nachricht(sender, text, token)
     except RasaNichtErreichbar as exc:
         if exc.status != 401:
             raise
-    agent_token_vergessen(request.app, request.ctx.sitzung.id)
+    agent_token_vergessen(request, request.ctx.sitzung.id)
     token = await asyncio.to_thread(agent_token_der_sitzung, request)
     try:
         return await rasa.nachricht(sender, text, token)
@@ -125,13 +111,6 @@ async def _weiterreichen(request: Request, sender: str, text: str) -> list[dict[
                 "Der Assistent nimmt die Anmeldung der Konsole nicht an. Bitte wenden Sie "
                 "sich an die Administration.", 502) from exc
         raise
-
-
-def agent_token_vergessen(app: Any, sitzung_id: str) -> None:
-    """Forget a session's token in this process (its revocation is the store's business)."""
-    tokens = getattr(app.ctx, "agent_tokens", None)
-    if tokens is not None:
-        tokens.pop(sitzung_id, None)
 
 
 def _eigenes_gespraech(request: Request, sender_id: str,
@@ -147,7 +126,7 @@ def _eigenes_gespraech(request: Request, sender_id: str,
 async def _panel(request: Request, g: konsole.GespraechRecord,
                  tracker: dict[str, Any] | None = None) -> dict[str, Any]:
     if tracker is None:
-        tracker = await _rasa(request).tracker(g.sender_id)
+        tracker = await request.app.ctx.rasa.tracker(g.sender_id)
     engine = request.app.ctx.engine
     panel = await asyncio.to_thread(konsole.panel_erstellen, engine, g, tracker, clock.today())
     return panel.als_dict()
@@ -157,16 +136,9 @@ async def _panel(request: Request, g: konsole.GespraechRecord,
 MAX_GEMERKT = 500
 
 
-def _gemerkt(request: Request) -> dict[str, dict[str, Any]]:
-    gemerkt = getattr(request.app.ctx, "konsole_stand", None)
-    if gemerkt is None:
-        gemerkt = request.app.ctx.konsole_stand = {}
-    return gemerkt
-
-
 def _merken(request: Request, g: konsole.GespraechRecord, tracker: dict[str, Any]) -> None:
     """Keep the tracker after this turn: the next turn starts from it (one read less)."""
-    gemerkt = _gemerkt(request)
+    gemerkt = request.app.ctx.konsole_stand
     gemerkt.pop(g.sender_id, None)
     gemerkt[g.sender_id] = tracker
     while len(gemerkt) > MAX_GEMERKT:
@@ -176,9 +148,9 @@ def _merken(request: Request, g: konsole.GespraechRecord, tracker: dict[str, Any
 async def _stand(request: Request, g: konsole.GespraechRecord) -> dict[str, Any]:
     """The tracker before a message: the kept tracker of the last turn when this process
     has it (only the console writes to its conversations), else read from Rasa."""
-    tracker = _gemerkt(request).get(g.sender_id)
+    tracker = request.app.ctx.konsole_stand.get(g.sender_id)
     if tracker is None:
-        tracker = await _rasa(request).tracker(g.sender_id)
+        tracker = await request.app.ctx.rasa.tracker(g.sender_id)
     return tracker
 
 
@@ -230,7 +202,7 @@ async def _zustimmung_ohne_bestaetigung(request: Request, text: str,
         return False
     if text.strip() == "/affirm":
         return True
-    intent, _ = await _rasa(request).intent(text)
+    intent, _ = await request.app.ctx.rasa.intent(text)
     return intent in ZUSTIMMUNG
 
 
@@ -277,7 +249,7 @@ async def nachricht(request: Request, sender_id: str) -> HTTPResponse:
         # the conversation moved on: notices of the steps before that are not ticked now
         # become deviations (not when the message never reached the assistant)
         await asyncio.to_thread(konsole.schritte_pruefen, engine, g.id, tracker, m.login, heute)
-        tracker_nachher = await _rasa(request).tracker(g.sender_id)
+        tracker_nachher = await request.app.ctx.rasa.tracker(g.sender_id)
         panel = await _panel(request, g, tracker_nachher)
         _merken(request, g, tracker_nachher)
     except RasaNichtErreichbar as exc:
@@ -309,7 +281,7 @@ async def gespraech_lesen(request: Request, sender_id: str) -> HTTPResponse:
     """``GET /konsole/api/gespraeche/<id>``: panel and chat so far (the page was reloaded)."""
     g = _eigenes_gespraech(request, sender_id)
     try:
-        tracker = await _rasa(request).tracker(g.sender_id)
+        tracker = await request.app.ctx.rasa.tracker(g.sender_id)
         panel = await _panel(request, g, tracker)
     except RasaNichtErreichbar as exc:
         return _fehler(exc.meldung, exc.status)
@@ -346,7 +318,7 @@ async def beenden(request: Request, sender_id: str) -> HTTPResponse:
     g = _eigenes_gespraech(request, sender_id)
     m: MitarbeiterRecord = request.ctx.mitarbeiter
     try:
-        tracker = await _rasa(request).tracker(g.sender_id)
+        tracker = await request.app.ctx.rasa.tracker(g.sender_id)
     except RasaNichtErreichbar as exc:
         return _fehler(exc.meldung, exc.status)
     await asyncio.to_thread(konsole.gespraech_beenden, request.app.ctx.engine, g.id, tracker,
@@ -356,8 +328,16 @@ async def beenden(request: Request, sender_id: str) -> HTTPResponse:
                     "abweichungen": [a.als_dict() for a in prot.abweichungen]})
 
 
+def einrichten(app: Any, rasa: RasaClient | None = None) -> None:
+    """The console's state in the app: the Rasa client, the sessions' agent tokens (memory
+    only) and the tracker after each conversation's last turn."""
+    app.ctx.rasa = rasa or RasaClient()
+    app.ctx.agent_tokens = {}
+    app.ctx.konsole_stand = {}
+
+
 def blueprint() -> Blueprint:
-    """The console's routes."""
+    """The console's routes (the app calls :func:`einrichten` too)."""
     bp = Blueprint("konsole")
     bp.add_route(seite, "/konsole", methods=["GET"])
     bp.add_route(protokoll_seite, "/konsole/gespraeche/<sender_id>", methods=["GET"])
@@ -370,8 +350,6 @@ def blueprint() -> Blueprint:
 
     @bp.after_server_stop
     async def _schliessen(app, _loop) -> None:
-        client = getattr(app.ctx, "rasa", None)
-        if client is not None:
-            await client.schliessen()
+        await app.ctx.rasa.schliessen()
 
     return bp

@@ -33,6 +33,7 @@ from leitfaden import anmeldung
 from leitfaden.anmeldung import AnmeldungFehlgeschlagen, AnmeldungGesperrt, SitzungRecord
 from leitfaden.mitarbeiter import MitarbeiterRecord, mitarbeiter_fuer_token
 from leitfaden.store.models import MITARBEITER_ROLLEN
+from leitfaden.store.tokens import bearer_token
 from leitfaden.web.formate import dumps
 from leitfaden.web.vorlagen import rolle_name, seite_fuer
 
@@ -138,13 +139,6 @@ def client_ip(request: Request) -> str:
     return str(request.remote_addr or request.ip or "unbekannt")[:64]
 
 
-def _bearer(request: Request) -> str | None:
-    schema, _, token = request.headers.get("authorization", "").partition(" ")
-    if schema.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
 def csrf_gueltig(request: Request, sitzung: SitzungRecord) -> bool:
     """Whether the request carries the session's CSRF token (header or form field)."""
     gesendet = request.headers.get(CSRF_HEADER)
@@ -243,7 +237,8 @@ def rolle_noetig(*rollen: str, token_erlaubt: bool = False) -> Callable[[Handler
             m: MitarbeiterRecord | None = getattr(request.ctx, "mitarbeiter", None)
             if sitzung is None:
                 m = None
-                token = _bearer(request) if token_erlaubt else None
+                token = (bearer_token(request.headers.get("authorization")) if token_erlaubt
+                         else None)
                 if token is not None:
                     m = await asyncio.to_thread(
                         mitarbeiter_fuer_token, request.app.ctx.engine, token)
@@ -330,11 +325,9 @@ async def anmelden_senden(request: Request) -> HTTPResponse:
     return response
 
 
-def _agent_token_vergessen(request: Request, sitzung_id: str) -> None:
+def agent_token_vergessen(request: Request, sitzung_id: str) -> None:
     """Drop the console's in-memory agent token of the session (the store revokes it)."""
-    tokens = getattr(request.app.ctx, "agent_tokens", None)
-    if isinstance(tokens, dict):
-        tokens.pop(sitzung_id, None)
+    request.app.ctx.agent_tokens.pop(sitzung_id, None)
 
 
 @rolle_noetig(*MITARBEITER_ROLLEN)
@@ -344,7 +337,7 @@ async def abmelden(request: Request) -> HTTPResponse:
     if sitzung is not None:
         await asyncio.to_thread(anmeldung.abmelden, request.app.ctx.engine,
                                 request.cookies.get(COOKIE))
-        _agent_token_vergessen(request, sitzung.id)
+        agent_token_vergessen(request, sitzung.id)
     response = redirect("/anmelden?abgemeldet=1", status=303)
     cookie_loeschen(response)
     return response
