@@ -16,12 +16,14 @@ from urllib.parse import quote
 
 import pytest
 
-from leitfaden.servers import VENV_BIN, WebApp, running_web_app
+from leitfaden.servers import MODEL, VENV_BIN, Servers, WebApp, running_servers, running_web_app
 from leitfaden.settings import PROJECT_ROOT
-from leitfaden.store.demo import DEMO_PASSWORT
+from leitfaden.store.db import make_engine
+from leitfaden.store.demo import DEMO_PASSWORT, reset_demo_data
 
 CHROMIUM = Path(os.environ.get("LEITFADEN_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
+VENDOR = PROJECT_ROOT / "leitfaden" / "web" / "static" / "vendor"
 
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
@@ -91,16 +93,52 @@ def browser() -> Iterator[Browser]:
 
 
 @contextmanager
-def _tab(browser: Browser, app: WebApp) -> Iterator[Page]:
-    """A fresh German browser tab; fails the test on any console error (e.g. CSP)."""
-    context = browser.new_context(locale="de-DE", base_url=app.url,
-                                  viewport={"width": 1400, "height": 1000})
+def deutscher_tab(browser: Browser, base_url: str, *,
+                  viewport: dict[str, int] | None = None,
+                  timeout_ms: float | None = None) -> Iterator[Page]:
+    """A fresh German tab (own cookies and storage) that fails the test on console errors
+    (CSP violations, failed requests) and script errors. A test that expects a refusal
+    (a 403 page) clears ``tab.konsolen_fehler`` afterwards."""
+    context = browser.new_context(locale="de-DE", base_url=base_url,
+                                  viewport=viewport or {"width": 1400, "height": 1000})
     tab = context.new_page()
+    if timeout_ms is not None:
+        tab.set_default_timeout(timeout_ms)
     fehler: list[str] = []
+    tab.konsolen_fehler = fehler
     tab.on("console", lambda m: fehler.append(m.text) if m.type == "error" else None)
-    yield tab
-    context.close()
+    tab.on("pageerror", lambda e: fehler.append(f"Skriptfehler: {e}"))
+    try:
+        yield tab
+    finally:
+        context.close()
     assert not fehler, f"Fehler in der Browser-Konsole: {fehler}"
+
+
+def _tab(browser: Browser, app: WebApp):
+    return deutscher_tab(browser, app.url)
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    """Action server, Rasa (with socket.io for the web chat) and the web app on a fresh demo
+    store (clock 2026-11-18), shared by the console and web-chat tests."""
+    _browser_oder_skip()
+    if not MODEL.exists():
+        pytest.fail(f"Kein trainiertes Modell unter {MODEL}: erst `make train`.")
+    for datei in (VENDOR / "rasa-webchat.js", VENDOR / "axe.min.js"):
+        if not datei.exists():
+            pytest.fail(f"{datei} fehlt: erst `make webchat`.")
+    with running_servers(web=True, today="2026-11-18") as laufend:
+        yield laufend
+
+
+@pytest.fixture
+def demo_zustand(servers: Servers) -> None:
+    """The contract's demo state (as ``make demo-reset``) before a test on ``servers``."""
+    engine = make_engine(servers.database_url)
+    reset_demo_data(engine)
+    engine.dispose()
 
 
 @pytest.fixture

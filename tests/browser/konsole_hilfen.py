@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
@@ -11,28 +9,15 @@ from playwright.sync_api import Browser, Page
 from leitfaden.servers import Servers
 from leitfaden.settings import PROJECT_ROOT
 from leitfaden.store.demo import DEMO_PASSWORT
+from tests.browser.conftest import deutscher_tab
 
 AXE = PROJECT_ROOT / "leitfaden" / "web" / "static" / "vendor" / "axe.min.js"
 ANTWORT_MS = 90_000
 
 
-@contextmanager
-def konsole_tab(browser: Browser, servers: Servers, *,
-                viewport: dict[str, int] | None = None) -> Iterator[Page]:
-    """A fresh German tab on the web app; fails the test on console or page errors."""
-    context = browser.new_context(locale="de-DE", base_url=servers.web_url,
-                                  viewport=viewport or {"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(ANTWORT_MS)
-    fehler: list[str] = []
-    tab.konsolen_fehler = fehler  # a test expecting a refusal (403) clears it afterwards
-    tab.on("console", lambda m: fehler.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: fehler.append(f"Skriptfehler: {e}"))
-    try:
-        yield tab
-    finally:
-        context.close()
-    assert not fehler, f"Fehler in der Browser-Konsole: {fehler}"
+def konsole_tab(browser: Browser, servers: Servers):
+    """A desktop-sized tab on the web app (see ``deutscher_tab``), long waits for answers."""
+    return deutscher_tab(browser, servers.web_url, timeout_ms=ANTWORT_MS)
 
 
 def anmelden(page: Page, login: str, passwort: str = DEMO_PASSWORT, *,

@@ -1,7 +1,5 @@
 """Helpers for browser tests of the customers' web chat (``/chat``), for reuse in other tests.
 
-* :func:`kundenchat_server`: action server, Rasa and web app on a fresh demo store, with Rasa
-  answering socket.io from the web app's origin;
 * :func:`chat_tab`: a German browser tab (phone size by default) that fails on console errors;
 * :func:`sagen`, :func:`klicken`, :func:`antwort_abwarten`: one step of the conversation;
 * :func:`kundenchat_abschlag_stellen`: Anna Schmidt asks for an Abschlag in the web chat
@@ -11,13 +9,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from leitfaden.servers import Servers, running_servers
+from leitfaden.servers import Servers
+from tests.browser.conftest import deutscher_tab
 
 #: the customer of the contract table that gets an Abschlag (GLF 3.301)
 ANNA = {"kundennummer": "123A456789", "name": "Anna Schmidt", "geboren": "14.03.1985",
@@ -33,31 +30,11 @@ TIPPT = "#rw-messages .rw-typing-indication"
 ANTWORT_MS = 90_000
 
 
-@contextmanager
-def kundenchat_server(today: str = "2026-11-18") -> Iterator[Servers]:
-    """``running_servers(web=True)``: the page's socket.io goes to ``Servers.rasa_url``."""
-    with running_servers(web=True, today=today) as servers:  # Rasa with --cors <web app>
-        yield servers
-
-
-@contextmanager
 def chat_tab(browser: Browser, servers: Servers, *,
-             viewport: dict[str, int] | None = None) -> Iterator[Page]:
-    """A fresh German tab on the web app (own sessionStorage, so a new conversation).
-
-    Fails the test on console errors (CSP violations, failed requests) and page errors.
-    """
-    context = browser.new_context(locale="de-DE", base_url=servers.web_url,
-                                  viewport=viewport or HANDY)
-    tab = context.new_page()
-    fehler: list[str] = []
-    tab.on("console", lambda m: fehler.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: fehler.append(f"Skriptfehler: {e}"))
-    try:
-        yield tab
-    finally:
-        context.close()
-    assert not fehler, f"Fehler in der Browser-Konsole: {fehler}"
+             viewport: dict[str, int] | None = None):
+    """A fresh German tab on the web app, phone size unless told (see ``deutscher_tab``);
+    its own sessionStorage, so a new conversation."""
+    return deutscher_tab(browser, servers.web_url, viewport=viewport or HANDY)
 
 
 def bot_texte(page: Page) -> list[str]:

@@ -18,7 +18,6 @@ from leitfaden.abschlag import ledger
 from leitfaden.servers import Servers
 from leitfaden.settings import PROJECT_ROOT
 from leitfaden.store.db import make_engine
-from leitfaden.store.demo import reset_demo_data
 from tests.browser.konsole_hilfen import (
     anmelden,
     axe_pruefen,
@@ -28,25 +27,13 @@ from tests.browser.konsole_hilfen import (
     schritt,
     screenshot,
 )
-from tests.browser.kundenchat_hilfen import chat_tab, kundenchat_abschlag_stellen, kundenchat_server
+from tests.browser.kundenchat_hilfen import chat_tab, kundenchat_abschlag_stellen
 
 HAERTE = "Miete ist fällig, Vermieter droht mit Kündigung"
 BESTAETIGUNG = re.compile(r"\b[A-Z]{2,4}-2026-\d{6}\b")
 
 
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Servers]:
-    """Action server, Rasa and the web app on a fresh demo store (clock 2026-11-18)."""
-    with kundenchat_server() as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def demo_zustand(servers: Servers) -> None:
-    """Every test starts from the contract's demo state (as ``make demo-reset``)."""
-    engine = make_engine(servers.database_url)
-    reset_demo_data(engine)
-    engine.dispose()
+pytestmark = pytest.mark.usefixtures("demo_zustand")
 
 
 @pytest.fixture

@@ -22,34 +22,20 @@ from kundenchat_hilfen import (
     chat_tab,
     eingabe,
     kundenchat_abschlag_stellen,
-    kundenchat_server,
     oeffnen,
     sagen,
 )
 
 from leitfaden.abschlag.warteschlange import offene_antraege
-from leitfaden.servers import MODEL, Servers
 from leitfaden.settings import PROJECT_ROOT
 from leitfaden.store.db import make_engine
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_zustand")]
 
 VENDOR = PROJECT_ROOT / "leitfaden" / "web" / "static" / "vendor"
 AXE = VENDOR / "axe.min.js"
 XSS = '<img src=x onerror="window.__xss=1">Hallo'
 MARKDOWN = "![Bild](/static/favicon.svg) [Link](javascript:alert(1)) **fett**"
-
-
-@pytest.fixture(scope="module")
-def servers(browser) -> Iterator[Servers]:
-    """The three servers for this module (after ``browser``: skipped without Chromium)."""
-    if not MODEL.exists():
-        pytest.fail(f"Kein trainiertes Modell unter {MODEL}: erst `make train`.")
-    for datei in (VENDOR / "rasa-webchat.js", AXE):
-        if not datei.exists():
-            pytest.fail(f"{datei} fehlt: erst `make webchat`.")
-    with kundenchat_server() as running:
-        yield running
 
 
 @pytest.fixture
