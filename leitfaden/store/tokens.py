@@ -6,7 +6,9 @@ only the hash is stored. Both token tables have ``id``, ``token_hash`` and ``wid
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +31,25 @@ def bearer_token(authorization: str | None) -> str | None:
     if schema.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def token_nummer(text: str) -> int | str:
+    """Command lines' ``token-widerrufen`` argument: a token's number, or ``-`` (the token
+    itself from stdin); argparse reports anything else in German."""
+    if text == "-":
+        return text
+    if text.isascii() and text.isdigit() and len(text) < 19:
+        return int(text)
+    raise argparse.ArgumentTypeError(
+        "Geben Sie die Nummer des Tokens an (siehe 'tokens') oder '-', um den Token von der "
+        "Standardeingabe zu lesen. Der Token selbst gehört nicht in die Befehlszeile.")
+
+
+def widerruf_schluessel(argument: int | str) -> int | str | None:
+    """The number given, or the token read from stdin for ``-`` (``None``: nothing read)."""
+    if argument != "-":
+        return argument
+    return sys.stdin.readline().strip() or None
 
 
 def ist_nummer(token_or_id: str | int) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from leitfaden.store.db import auf_migrierter_datenbank
+from leitfaden.store.tokens import token_nummer, widerruf_schluessel
 from leitfaden.texte import zeitpunkt_text
 from leitfaden.webauftrag.dokument import WebauftragUngueltig
 from leitfaden.webauftrag.eingang import (
@@ -135,12 +136,10 @@ def _token(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _token_widerrufen(engine: Engine, args: argparse.Namespace) -> int:
-    schluessel: int | str = args.id
-    if schluessel == "-":
-        schluessel = sys.stdin.readline().strip()
-        if not schluessel:
-            print("Es wurde kein Token von der Standardeingabe gelesen.", file=sys.stderr)
-            return FEHLER
+    schluessel = widerruf_schluessel(args.id)
+    if schluessel is None:
+        print("Es wurde kein Token von der Standardeingabe gelesen.", file=sys.stderr)
+        return FEHLER
     try:
         record = token_widerrufen(engine, schluessel, akteur=AKTEUR)
     except ValueError as exc:
@@ -179,17 +178,6 @@ def _anzahl(text: str) -> int:
     return int(text)
 
 
-def _token_nummer(text: str) -> int | str:
-    """``token-widerrufen``: a token's number, or ``-`` (the token itself from stdin)."""
-    if text == "-":
-        return text
-    if text.isascii() and text.isdigit() and len(text) < 19:
-        return int(text)
-    raise argparse.ArgumentTypeError(
-        "Geben Sie die Nummer des Tokens an (siehe 'tokens') oder '-', um den Token von der "
-        "Standardeingabe zu lesen. Der Token selbst gehört nicht in die Befehlszeile.")
-
-
 def parser() -> argparse.ArgumentParser:
     """The argument parser (German help)."""
     p = argparse.ArgumentParser(
@@ -218,7 +206,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--bezeichnung", default="", help="wofür der Token ist (z. B. Fachverfahren)")
 
     w = befehle.add_parser("token-widerrufen", help="API-Token widerrufen")
-    w.add_argument("id", metavar="NUMMER", type=_token_nummer,
+    w.add_argument("id", metavar="NUMMER", type=token_nummer,
                    help="Nummer des Tokens (siehe 'tokens') oder - (Token von stdin lesen)")
 
     ts = befehle.add_parser("tokens", help="API-Tokens auflisten (ohne ihren Wert)")
