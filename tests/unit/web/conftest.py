@@ -176,3 +176,21 @@ def angemeldet(client: AsgiClient, anmelden) -> AsgiClient:
     """``client``, signed in as ``sc-demo`` (Service Center)."""
     anmelden("sc-demo")
     return client
+
+
+@pytest.fixture
+def annas_antrag(engine: Engine, stichtag) -> Callable[..., str]:
+    """Anna Schmidt's Abschlag request from the customer chat (889,10 € on 2026-11-18), with
+    the given hardship; returns its Vorgangsnummer."""
+    from leitfaden.abschlag.warteschlange import abschlag_pruefen, antrag_stellen
+
+    def anlegen(haertegrund: str, haertegrund_text: str) -> str:
+        entscheidung = abschlag_pruefen(engine, "123A456789")
+        return antrag_stellen(
+            engine, kundennummer="123A456789", betrag=entscheidung.betrag,
+            berechnung=entscheidung.als_dict(), haertegrund=haertegrund,
+            haertegrund_text=haertegrund_text, conversation_id="web-1",
+            idempotenz_schluessel="web-1",
+        ).vorgangsnummer
+
+    return anlegen

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from leitfaden.abschlag.ledger import Ueberweisung, abschlag_ueberweisen
-from leitfaden.abschlag.warteschlange import abschlag_pruefen, antrag, antrag_stellen
+from leitfaden.abschlag.warteschlange import antrag
 from leitfaden.mitarbeiter import token_erzeugen, token_widerrufen
 from leitfaden.store.db import session_scope
 from leitfaden.store.models import Mitarbeiter, Zahlung
@@ -32,15 +32,9 @@ def tokens(engine) -> dict[str, str]:
 
 
 @pytest.fixture
-def vorgang(engine, stichtag) -> str:
+def vorgang(annas_antrag) -> str:
     """Anna Schmidt's request from the customer chat (889,10 € on 2026-11-18)."""
-    entscheidung = abschlag_pruefen(engine, ANNA)
-    return antrag_stellen(
-        engine, kundennummer=ANNA, betrag=entscheidung.betrag,
-        berechnung=entscheidung.als_dict(), haertegrund="energie",
-        haertegrund_text="Sperrandrohung des Stromversorgers", conversation_id="web-1",
-        idempotenz_schluessel="web-1",
-    ).vorgangsnummer
+    return annas_antrag("energie", "Sperrandrohung des Stromversorgers")
 
 
 def ueberweisen(engine) -> Ueberweisung:

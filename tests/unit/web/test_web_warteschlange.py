@@ -7,21 +7,15 @@ from decimal import Decimal
 import pytest
 
 from leitfaden.abschlag import ledger
-from leitfaden.abschlag.warteschlange import abschlag_pruefen, antrag, antrag_stellen
+from leitfaden.abschlag.warteschlange import antrag, antrag_stellen
 
 ANNA = "123A456789"
 
 
 @pytest.fixture
-def vorgang(engine, stichtag) -> str:
+def vorgang(annas_antrag) -> str:
     """Anna Schmidt's request from the customer chat (889,10 € on 2026-11-18)."""
-    entscheidung = abschlag_pruefen(engine, ANNA)
-    return antrag_stellen(
-        engine, kundennummer=ANNA, betrag=entscheidung.betrag,
-        berechnung=entscheidung.als_dict(), haertegrund="miete",
-        haertegrund_text="<b>Miete</b> fällig", conversation_id="web-1",
-        idempotenz_schluessel="web-1",
-    ).vorgangsnummer
+    return annas_antrag("miete", "<b>Miete</b> fällig")
 
 
 def _zahlungen(engine) -> list:
